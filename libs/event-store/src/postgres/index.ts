@@ -1,0 +1,2 @@
+export * from './postgres.event-store.js';
+export { eventStoreMigrations } from './postgres-event-store.migrations.js';

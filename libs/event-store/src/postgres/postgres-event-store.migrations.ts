@@ -1,0 +1,158 @@
+import type { Migration } from '#libs/postgres';
+
+/** Advisory lock key of the position critical section in es_append (see the function's comment). */
+export const POSITION_LOCK_KEY = 7_340_921_002;
+
+/** Error codes es_append raises; the adapter maps them to coded EventStoreErrors. */
+export const SQLSTATE = {
+  wrongExpectedRevision: 'PL001',
+  eventIdConflict: 'PL002',
+  notFirstWrite: 'PL003',
+} as const;
+
+/** Sentinels for es_append's expected revisions (exact revisions are >= 0). */
+export const EXPECTED = { noStream: -1n, streamExists: -2n, any: -3n } as const;
+
+export const eventStoreMigrations: Migration[] = [
+  {
+    id: '0001_event_store',
+    sql: `
+create table es_streams (
+  stream_id text primary key,
+  revision bigint not null
+);
+
+create sequence es_position_seq as bigint;
+
+create table es_events (
+  position bigint primary key,
+  transaction_id xid8 not null,
+  stream_id text not null,
+  revision bigint not null,
+  event_id uuid not null unique,
+  event_type text not null,
+  data jsonb not null,
+  metadata jsonb not null,
+  recorded_at timestamptz not null,
+  unique (stream_id, revision)
+);
+create index es_events_type_position on es_events (event_type, position);
+
+/*
+ * Appends events to one or more streams in one transaction.
+ *
+ * Catch-up readers read only events whose transaction id is below the oldest running transaction
+ * (pg_snapshot_xmin). That is only safe if a smaller position never belongs to a younger
+ * transaction. So the transaction id and the positions are taken together inside a short critical
+ * section (a session advisory lock released before the slow part: row locks, inserts, commit), and
+ * the append must be the transaction's first write, so its id cannot predate the section.
+ */
+create function es_append(p_streams text[], p_expected bigint[], p_events jsonb)
+returns table (stream_index int, next_revision bigint, last_position bigint)
+language plpgsql as $fn$
+declare
+  v_count int := jsonb_array_length(p_events);
+  v_found int;
+  v_same boolean;
+  v_xid xid8;
+  v_first bigint;
+  v_now timestamptz;
+  v_base bigint[] := array[]::bigint[];
+  v_n int;
+  v_current bigint;
+  v_actual bigint;
+  v_exp bigint;
+  i int;
+begin
+  if v_count = 0 then
+    raise exception 'es_append needs at least one event';
+  end if;
+
+  -- An idempotent retry: every id already stored with the same stream, type and data.
+  select count(*), coalesce(bool_and(e.stream_id = p_streams[(d->>'s')::int]
+                                    and e.event_type = d->>'type' and e.data = d->'data'), true)
+    into v_found, v_same
+    from jsonb_array_elements(p_events) d
+    join es_events e on e.event_id = (d->>'id')::uuid;
+  if v_found > 0 then
+    if v_found = v_count and v_same then
+      return query
+        select s.idx::int, max(e.revision), max(e.position)
+          from jsonb_array_elements(p_events) d
+          join es_events e on e.event_id = (d->>'id')::uuid
+          join unnest(p_streams) with ordinality s(name, idx) on s.name = e.stream_id
+         group by s.idx;
+      return;
+    end if;
+    raise exception 'event id reused with different content or stream'
+      using errcode = 'PL002';
+  end if;
+
+  if pg_current_xact_id_if_assigned() is not null then
+    raise exception 'es_append must be the first write of its transaction' using errcode = 'PL003';
+  end if;
+
+  perform pg_advisory_lock(${POSITION_LOCK_KEY});
+  begin
+    v_xid := pg_current_xact_id();
+    v_first := nextval('es_position_seq');
+    if v_count > 1 then
+      perform setval('es_position_seq', v_first + v_count - 1, true);
+    end if;
+    v_now := clock_timestamp();
+  exception when others then
+    perform pg_advisory_unlock(${POSITION_LOCK_KEY});
+    raise;
+  end;
+  perform pg_advisory_unlock(${POSITION_LOCK_KEY});
+
+  for i in 1 .. array_length(p_streams, 1) loop
+    select count(*) into v_n from jsonb_array_elements(p_events) d where (d->>'s')::int = i;
+    v_exp := p_expected[i];
+    v_current := null;
+    if v_exp = -3 then
+      insert into es_streams as s (stream_id, revision) values (p_streams[i], v_n - 1)
+      on conflict (stream_id) do update set revision = s.revision + v_n
+      returning s.revision into v_current;
+    elsif v_exp = -1 then
+      insert into es_streams (stream_id, revision) values (p_streams[i], v_n - 1)
+      on conflict (stream_id) do nothing
+      returning revision into v_current;
+    else
+      update es_streams set revision = revision + v_n
+       where stream_id = p_streams[i] and (v_exp = -2 or revision = v_exp)
+      returning revision into v_current;
+    end if;
+    if v_current is null then
+      select revision into v_actual from es_streams where stream_id = p_streams[i];
+      raise exception 'wrong expected revision'
+        using errcode = 'PL001',
+              detail = json_build_object('stream', p_streams[i], 'expected', v_exp, 'actual', v_actual)::text;
+    end if;
+    v_base := v_base || (v_current - v_n + 1);
+  end loop;
+
+  insert into es_events (position, transaction_id, stream_id, revision, event_id, event_type, data, metadata, recorded_at)
+  select v_first + x.ord - 1,
+         v_xid,
+         p_streams[(x.d->>'s')::int],
+         v_base[(x.d->>'s')::int] + row_number() over (partition by (x.d->>'s')::int order by x.ord) - 1,
+         (x.d->>'id')::uuid,
+         x.d->>'type',
+         x.d->'data',
+         coalesce(x.d->'metadata', '{}'::jsonb),
+         v_now
+    from jsonb_array_elements(p_events) with ordinality x(d, ord);
+
+  perform pg_notify('es_events', (v_first + v_count - 1)::text);
+
+  return query
+    select s.idx::int, v_base[s.idx] + count(*) - 1, v_first + max(x.ord) - 1
+      from jsonb_array_elements(p_events) with ordinality x(d, ord)
+      join generate_subscripts(p_streams, 1) s(idx) on s.idx = (x.d->>'s')::int
+     group by s.idx;
+end
+$fn$;
+`,
+  },
+];

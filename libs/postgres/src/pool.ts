@@ -1,0 +1,33 @@
+import pg from 'pg';
+
+export interface PoolOptions {
+  connectionString: string;
+  max?: number;
+  applicationName?: string;
+  /** One stuck transaction must not freeze catch-up readers for long (they read below its xid). */
+  idleInTransactionTimeoutMs?: number;
+  statementTimeoutMs?: number;
+}
+
+// int8 as string by default; callers convert to bigint where it matters.
+export function createPool(options: PoolOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? 'promise-ledger',
+    idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 30_000,
+    statement_timeout: options.statementTimeoutMs,
+  });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+export async function isReachable(pool: pg.Pool): Promise<boolean> {
+  try {
+    await pool.query('select 1');
+    return true;
+  } catch {
+    return false;
+  }
+}
