@@ -1,3 +1,4 @@
 export * from './migrations.js';
 export * from './pool.js';
 export * from './embedded-postgres.server.js';
+export * from './open-database.js';

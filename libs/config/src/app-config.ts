@@ -1,0 +1,33 @@
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type EventStoreKind = 'postgres' | 'kurrentdb';
+export type Role = 'AGENT' | 'FINANCE' | 'INTEGRATION' | 'ADMIN';
+export const ROLES: readonly Role[] = ['AGENT', 'FINANCE', 'INTEGRATION', 'ADMIN'];
+
+export interface ApiKeyConfig {
+  role: Role;
+  key: string;
+}
+
+/** Everything the processes read from the environment, validated once at boot. */
+export interface AppConfig {
+  port: number;
+  host: string;
+  /** External PostgreSQL; when absent an embedded one is started with data under dataDir. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  embeddedPostgresPort: number;
+  logLevel: LogLevel;
+  eventStore: EventStoreKind;
+  kurrentDbConnectionString: string | undefined;
+  apiKeys: ApiKeyConfig[];
+  /** Run the projections inside this process (the API does by default). */
+  runProjections: boolean;
+  /** Run the deadline watcher inside this process. */
+  runDeadlineWatcher: boolean;
+  deadlineCheckIntervalMs: number;
+  atRiskWindowMs: number;
+  /** How long a mutation waits for the read models to include its events. */
+  readYourWritesTimeoutMs: number;
+  /** Where the server writes its GraphQL schema (SDL); empty to skip. */
+  schemaFile: string | undefined;
+}

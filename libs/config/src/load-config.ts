@@ -1,0 +1,143 @@
+import { ROLES, type AppConfig, type ApiKeyConfig, type EventStoreKind, type LogLevel, type Role } from './app-config.js';
+
+/** A configuration value is wrong: names the variable and the form it should have. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  raw(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === '' ? undefined : value;
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      this.problems.push(`${name}=${JSON.stringify(value)}: expected a whole number from ${min} to ${max}`);
+      return fallback;
+    }
+    return Number(value);
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!allowed.includes(value as T)) {
+      this.problems.push(`${name}=${JSON.stringify(value)}: expected one of ${allowed.join(', ')}`);
+      return fallback;
+    }
+    return value as T;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (/^(1|true|yes|on)$/i.test(value)) return true;
+    if (/^(0|false|no|off)$/i.test(value)) return false;
+    this.problems.push(`${name}=${JSON.stringify(value)}: expected true or false`);
+    return fallback;
+  }
+
+  url(name: string, protocols: readonly string[]): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    try {
+      const url = new URL(value);
+      if (!protocols.includes(url.protocol)) throw new Error();
+      return value;
+    } catch {
+      this.problems.push(`${name}: expected a URL like ${protocols[0]}//user:password@host:port/name`);
+      return undefined;
+    }
+  }
+
+  apiKeys(name: string): ApiKeyConfig[] {
+    const value = this.raw(name);
+    if (value === undefined) return [];
+    const keys: ApiKeyConfig[] = [];
+    for (const pair of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const separator = pair.indexOf(':');
+      const role = pair.slice(0, separator) as Role;
+      const key = pair.slice(separator + 1);
+      if (separator < 0 || !ROLES.includes(role) || key.length < 8 || /\s/.test(key)) {
+        this.problems.push(
+          `${name}: each entry must be ROLE:key with ROLE one of ${ROLES.join(', ')} and a key of at least 8 characters without spaces (got ${JSON.stringify(pair.slice(0, Math.max(separator, 0)) + ':…')})`,
+        );
+        continue;
+      }
+      keys.push({ role, key });
+    }
+    return keys;
+  }
+
+  duration(name: string, fallbackMs: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallbackMs;
+    const match = /^(\d+)(ms|s|m|h)?$/.exec(value);
+    if (!match) {
+      this.problems.push(`${name}=${JSON.stringify(value)}: expected a duration like 500ms, 5s, 10m or 24h`);
+      return fallbackMs;
+    }
+    const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[match[2] ?? 'ms']!;
+    return Number(match[1]) * unit;
+  }
+}
+
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
+
+/** Builds and validates the configuration; throws ConfigError listing every wrong variable. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const read = new Reader(env);
+  const kurrentDbConnectionString = read.raw('KURRENTDB_CONNECTION_STRING');
+  if (kurrentDbConnectionString && !/^(kurrentdb|esdb|kdb)(\+discover)?:\/\//.test(kurrentDbConnectionString)) {
+    read.problems.push('KURRENTDB_CONNECTION_STRING: expected a connection string like kurrentdb://127.0.0.1:2113?tls=false');
+  }
+  const eventStore = read.oneOf<EventStoreKind>(
+    'LEDGER_EVENT_STORE',
+    ['postgres', 'kurrentdb'],
+    kurrentDbConnectionString ? 'kurrentdb' : 'postgres',
+  );
+  if (eventStore === 'kurrentdb' && !kurrentDbConnectionString) {
+    read.problems.push('LEDGER_EVENT_STORE=kurrentdb needs KURRENTDB_CONNECTION_STRING (e.g. kurrentdb://127.0.0.1:2113?tls=false)');
+  }
+  const host = read.raw('HOST') ?? '127.0.0.1';
+  if (!/^[\w.:-]+$/.test(host)) read.problems.push(`HOST=${JSON.stringify(host)}: expected an IP address or host name`);
+  const apiKeys = read.apiKeys('LEDGER_API_KEYS');
+  if (!isLoopback(host) && apiKeys.length === 0 && !read.boolean('LEDGER_KEYS_IN_DATABASE', false)) {
+    read.problems.push(
+      `HOST=${host} listens beyond this machine, and no API keys are configured: set LEDGER_API_KEYS=ROLE:key,… (or create keys with 'ledger keys create' and set LEDGER_KEYS_IN_DATABASE=true)`,
+    );
+  }
+
+  const config: AppConfig = {
+    port: read.integer('PORT', 3000, 0, 65_535),
+    host,
+    databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    dataDir: read.raw('LEDGER_DATA_DIR') ?? './.data',
+    embeddedPostgresPort: read.integer('LEDGER_EMBEDDED_PG_PORT', 54_329, 1, 65_535),
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    eventStore,
+    kurrentDbConnectionString,
+    apiKeys,
+    runProjections: read.boolean('LEDGER_RUN_PROJECTIONS', true),
+    runDeadlineWatcher: read.boolean('LEDGER_RUN_DEADLINE_WATCHER', true),
+    deadlineCheckIntervalMs: read.duration('LEDGER_DEADLINE_CHECK_INTERVAL', 1_000),
+    atRiskWindowMs: read.duration('LEDGER_AT_RISK_WINDOW', 24 * 3_600_000),
+    readYourWritesTimeoutMs: read.duration('LEDGER_READ_YOUR_WRITES_TIMEOUT', 10_000),
+    schemaFile: env.LEDGER_SCHEMA_FILE === undefined ? 'schema.graphql' : read.raw('LEDGER_SCHEMA_FILE'),
+  };
+  if (read.problems.length) throw new ConfigError(read.problems);
+  return config;
+}

@@ -1,0 +1,2 @@
+export * from './graphql-api.module.js';
+export * from './errors/format-error.js';

@@ -1,0 +1,54 @@
+import type { AppConfig } from '#libs/config';
+import { PostgresEventStore, eventStoreMigrations, type EventStore } from '#libs/event-store';
+import { openDatabase, runMigrations, type LedgerDatabase, type Migration } from '#libs/postgres';
+
+/** The running parts every process needs: database, schema, event store. */
+export interface LedgerInfrastructure {
+  config: AppConfig;
+  database: LedgerDatabase;
+  eventStore: EventStore;
+  close(): Promise<void>;
+}
+
+export interface BootOptions {
+  log?: (message: string) => void;
+  /** Schema changes of the read side, applied after the event store's. */
+  migrations?: readonly Migration[];
+  poolMax?: number;
+  applicationName?: string;
+}
+
+/** Opens (or starts) the database, applies migrations and opens the configured event store. */
+export async function bootInfrastructure(config: AppConfig, options: BootOptions = {}): Promise<LedgerInfrastructure> {
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    embeddedPort: config.embeddedPostgresPort,
+    poolMax: options.poolMax,
+    applicationName: options.applicationName,
+    log: options.log,
+  });
+  try {
+    await runMigrations(database.pool, [...eventStoreMigrations, ...(options.migrations ?? [])]);
+    const eventStore = await openEventStore(config, database);
+    return {
+      config,
+      database,
+      eventStore,
+      async close() {
+        await eventStore.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+async function openEventStore(config: AppConfig, database: LedgerDatabase): Promise<EventStore> {
+  if (config.eventStore === 'kurrentdb') {
+    throw new Error('LEDGER_EVENT_STORE=kurrentdb: the KurrentDB adapter is not wired in yet');
+  }
+  return new PostgresEventStore(database.pool, database.connectionString);
+}
