@@ -20,9 +20,9 @@ async function main(): Promise<void> {
   const log = pino({ level: config.logLevel, name: 'promise-ledger' });
   const infrastructure = await bootInfrastructure(config, { log: (message) => log.info(message) });
 
-  const app = await NestFactory.create(AppModule.create(infrastructure), { bufferLogs: true });
+  // forceCloseConnections: a client's idle keep-alive socket must not hold up shutdown.
+  const app = await NestFactory.create(AppModule.create(infrastructure), { bufferLogs: true, forceCloseConnections: true });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
 
   let stopping = false;
   const stop = async (signal: string) => {

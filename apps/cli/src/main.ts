@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '#libs/config';
+import { registerMigrate } from './commands/migrate.command.js';
+
+const program = new Command('ledger')
+  .description(
+    'Promise Ledger command line: operate the event-sourced ledger.\n\n' +
+      'Connects like the server: DATABASE_URL, or the embedded PostgreSQL under LEDGER_DATA_DIR (default ./.data).\n' +
+      'Stop the server first when using the embedded database: only one process can run it.',
+  )
+  .version('0.1.0')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerMigrate(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  console.error(`ledger: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
