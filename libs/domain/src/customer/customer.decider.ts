@@ -1,0 +1,54 @@
+import type { Decider } from '../shared/decider.js';
+import { unreachable } from '../shared/decider.js';
+import { DomainError, badInput } from '../shared/domain-error.js';
+import { CUSTOMER_KINDS, type CustomerKind } from '../shared/enums.js';
+import { iso, optionalText, text } from '../shared/validation.js';
+import type { CustomerCommand, RegisterCustomer } from './customer.commands.js';
+import type { CustomerEvent } from './customer.events.js';
+
+export type CustomerState =
+  | { status: 'NONE' }
+  | { status: 'REGISTERED'; customerId: string; name: string; kind: CustomerKind; region?: string; email?: string; registeredAt: string };
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function register(command: RegisterCustomer, state: CustomerState): CustomerEvent[] {
+  const customerId = text('id', command.customerId, 100);
+  const name = text('name', command.name, 200);
+  if (!CUSTOMER_KINDS.includes(command.kind)) throw badInput('kind', `must be one of ${CUSTOMER_KINDS.join(', ')}`);
+  const region = optionalText('region', command.region, 100);
+  const email = optionalText('email', command.email, 320);
+  if (email !== undefined && !EMAIL.test(email)) throw badInput('email', 'must be an e-mail address');
+  if (state.status === 'REGISTERED') {
+    // Idempotent create: the same content again is a no-op; other content under the id is a conflict.
+    const same = state.name === name && state.kind === command.kind && state.region === region && state.email === email;
+    if (same) return [];
+    throw new DomainError('CONFLICT', `customer ${customerId} exists with different content`);
+  }
+  return [
+    {
+      type: 'CustomerRegistered',
+      data: { customerId, name, kind: command.kind, ...(region ? { region } : {}), ...(email ? { email } : {}), registeredAt: iso(command.now) },
+    },
+  ];
+}
+
+export const customerDecider: Decider<CustomerCommand, CustomerState, CustomerEvent> = {
+  initialState: () => ({ status: 'NONE' }),
+  decide(command, state) {
+    switch (command.type) {
+      case 'RegisterCustomer':
+        return register(command, state);
+      default:
+        return unreachable(command.type);
+    }
+  },
+  evolve(state, event) {
+    switch (event.type) {
+      case 'CustomerRegistered':
+        return { status: 'REGISTERED', ...event.data };
+      default:
+        return state;
+    }
+  },
+};

@@ -1,0 +1,78 @@
+import { DomainError } from './domain-error.js';
+
+/** Money in integer minor units: never a float. */
+export interface Money {
+  minor: bigint;
+  currency: string;
+}
+
+/** How money looks in events and on the API. */
+export interface MoneyJson {
+  amount: string;
+  currency: string;
+}
+
+const ZERO_DIGIT = new Set(['BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF']);
+const THREE_DIGIT = new Set(['BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND']);
+
+/** ISO 4217 minor digits (2 unless listed). */
+export const minorDigits = (currency: string): number => (ZERO_DIGIT.has(currency) ? 0 : THREE_DIGIT.has(currency) ? 3 : 2);
+
+const MAX_INTEGER_DIGITS = 15;
+
+/**
+ * Strict: a 3-letter upper-case currency and a non-negative decimal with exactly the currency's
+ * minor digits ("250.00" for USD; "250", "250.5", "-1", "1e3" are refused).
+ */
+export function parseMoney(input: MoneyJson, field = 'amount'): Money {
+  const currencyField = field.includes('.') ? `${field.slice(0, field.lastIndexOf('.'))}.currency` : 'currency';
+  if (typeof input.currency !== 'string' || !/^[A-Z]{3}$/.test(input.currency)) {
+    throw new DomainError('BAD_USER_INPUT', `${currencyField}: must be three upper-case letters (ISO 4217), e.g. USD`, {
+      [currencyField]: 'must be three upper-case letters',
+    });
+  }
+  const digits = minorDigits(input.currency);
+  const pattern = digits === 0 ? /^(\d+)$/ : new RegExp(`^(\\d+)\\.(\\d{${digits}})$`);
+  const match = typeof input.amount === 'string' ? pattern.exec(input.amount) : null;
+  const example = digits === 0 ? '250' : `250.${'0'.repeat(digits)}`;
+  if (!match || match[1]!.length > MAX_INTEGER_DIGITS || (match[1]!.length > 1 && match[1]!.startsWith('0'))) {
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      `${field}: must be a non-negative decimal with ${digits} decimal places for ${input.currency}, e.g. "${example}"`,
+      { [field]: `must look like "${example}"` },
+    );
+  }
+  return { minor: BigInt(match[1]! + (match[2] ?? '')), currency: input.currency };
+}
+
+export function formatMoney(money: Money): MoneyJson {
+  const digits = minorDigits(money.currency);
+  const negative = money.minor < 0n;
+  const text = (negative ? -money.minor : money.minor).toString().padStart(digits + 1, '0');
+  const amount = digits === 0 ? text : `${text.slice(0, -digits)}.${text.slice(-digits)}`;
+  return { amount: negative ? `-${amount}` : amount, currency: money.currency };
+}
+
+export const moneyToJson = formatMoney;
+export const moneyFromJson = (json: MoneyJson): Money => parseMoney(json);
+export const moneyEquals = (a: Money, b: Money): boolean => a.minor === b.minor && a.currency === b.currency;
+
+export function addMoney(a: Money, b: Money): Money {
+  if (a.currency !== b.currency) throw new Error(`cannot add ${a.currency} to ${b.currency}`);
+  return { minor: a.minor + b.minor, currency: a.currency };
+}
+
+/** money × numerator / denominator, rounded half up to minor units (e.g. the forecast's × 365 / days). */
+export function multiplyMoneyRatio(money: Money, numerator: bigint, denominator: bigint): Money {
+  const product = money.minor * numerator;
+  const quotient = product / denominator;
+  const remainder = product % denominator;
+  return { minor: remainder * 2n >= denominator ? quotient + 1n : quotient, currency: money.currency };
+}
+
+/** Totals per currency, sorted by currency: amounts in different currencies are never added. */
+export function sumByCurrency(list: readonly Money[]): Money[] {
+  const totals = new Map<string, bigint>();
+  for (const m of list) totals.set(m.currency, (totals.get(m.currency) ?? 0n) + m.minor);
+  return [...totals.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([currency, minor]) => ({ currency, minor }));
+}
