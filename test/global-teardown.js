@@ -1,3 +1,8 @@
+import { rm } from 'node:fs/promises';
+
 export default async function globalTeardown() {
-  await globalThis.__ledgerTestPostgres?.stop();
+  const server = globalThis.__ledgerTestPostgres;
+  if (!server) return;
+  await server.stop();
+  await rm(server.dataDir, { recursive: true, force: true });
 }

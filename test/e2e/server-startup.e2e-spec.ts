@@ -55,10 +55,15 @@ describe('server start-up', () => {
     expect(result.stderr).toContain('LOG_LEVEL="loud"');
   });
 
-  it('refuses to listen beyond loopback without API keys', async () => {
-    const result = await runNode('dist/apps/api/src/main.js', [], { HOST: '0.0.0.0' });
+  it('refuses to listen beyond loopback without API keys, and says so on loopback', async () => {
+    const db = await createTestDatabase();
+    const result = await runNode('dist/apps/api/src/main.js', [], { HOST: '0.0.0.0', DATABASE_URL: db.url });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/HOST=0.0.0.0 listens beyond this machine.*LEDGER_API_KEYS/);
+    const local = await startApi({ DATABASE_URL: db.url });
+    expect(local.output()).toMatch(/no API keys configured: serving without authentication, on loopback/);
+    await local.stop();
+    await db.drop();
   });
 
   it('has a CLI that migrates and explains itself', async () => {

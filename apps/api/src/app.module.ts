@@ -1,10 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
-import { APP_CONFIG, DATABASE_POOL, EVENT_STORE } from '#libs/application';
+import { APP_CONFIG, ApplicationModule, DATABASE_CONNECTION_STRING, DATABASE_POOL, EVENT_STORE, INTEGRATION_LEDGER, READ_MODEL_SYNC } from '#libs/application';
 import { GraphqlApiModule } from '#libs/graphql';
 import type { LedgerInfrastructure } from '#libs/infrastructure';
 import { HealthController } from './health/health.controller.js';
+import { ProjectionsHost } from './projections/projections.host.js';
 
 /** Composes the API from the rooms; the infrastructure is booted before Nest starts. */
 @Module({})
@@ -24,15 +25,20 @@ export class AppModule {
           },
         }),
         CqrsModule.forRoot(),
+        ApplicationModule,
         GraphqlApiModule.forRoot({ schemaFile: config.schemaFile }),
       ],
       controllers: [HealthController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: DATABASE_POOL, useValue: infrastructure.database.pool },
+        { provide: DATABASE_CONNECTION_STRING, useValue: infrastructure.database.connectionString },
         { provide: EVENT_STORE, useValue: infrastructure.eventStore },
+        { provide: INTEGRATION_LEDGER, useValue: infrastructure.integrationLedger },
+        ProjectionsHost,
+        { provide: READ_MODEL_SYNC, useExisting: ProjectionsHost },
       ],
-      exports: [APP_CONFIG, DATABASE_POOL, EVENT_STORE],
+      exports: [APP_CONFIG, DATABASE_POOL, DATABASE_CONNECTION_STRING, EVENT_STORE, INTEGRATION_LEDGER, READ_MODEL_SYNC],
     };
   }
 }

@@ -1,8 +1,10 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import pino from 'pino';
-import { ConfigError, loadConfig } from '#libs/config';
+import { ApiKeyStore } from '#libs/access';
+import { ConfigError, isLoopback, loadConfig } from '#libs/config';
 import { bootInfrastructure } from '#libs/infrastructure';
 import { AppModule } from './app.module.js';
 
@@ -19,9 +21,28 @@ async function main(): Promise<void> {
   }
   const log = pino({ level: config.logLevel, name: 'promise-ledger' });
   const infrastructure = await bootInfrastructure(config, { log: (message) => log.info(message) });
+  if (await new ApiKeyStore(infrastructure.database.pool, config.apiKeys).noKeysConfigured()) {
+    if (!isLoopback(config.host)) {
+      await infrastructure.close();
+      process.stderr.write(
+        `HOST=${config.host} listens beyond this machine, and no API keys are configured: ` +
+          `set LEDGER_API_KEYS=ROLE:key,… or create keys with 'ledger keys create --role ADMIN --name ops'\n`,
+      );
+      process.exit(2);
+    }
+    log.warn(
+      `no API keys configured: serving without authentication, on loopback (${config.host}) only. ` +
+        `Add keys with LEDGER_API_KEYS=ROLE:key,… or 'ledger keys create' to require them.`,
+    );
+  }
 
   // forceCloseConnections: a client's idle keep-alive socket must not hold up shutdown.
-  const app = await NestFactory.create(AppModule.create(infrastructure), { bufferLogs: true, forceCloseConnections: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.create(infrastructure), {
+    bufferLogs: true,
+    forceCloseConnections: true,
+    bodyParser: false,
+  });
+  app.useBodyParser('json', { limit: config.bodyLimitBytes });
   app.useLogger(app.get(Logger));
 
   let stopping = false;

@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '#libs/config';
 import { registerMigrate } from './commands/migrate.command.js';
+import { registerKeys } from './commands/keys.command.js';
+import { registerImport } from './commands/import.command.js';
 
 const program = new Command('ledger')
   .description(
@@ -14,6 +16,8 @@ const program = new Command('ledger')
   .exitOverride();
 
 registerMigrate(program);
+registerKeys(program);
+registerImport(program);
 
 try {
   await program.parseAsync(process.argv);

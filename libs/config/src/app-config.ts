@@ -28,6 +28,10 @@ export interface AppConfig {
   atRiskWindowMs: number;
   /** How long a mutation waits for the read models to include its events. */
   readYourWritesTimeoutMs: number;
+  /** Operations per minute per API key; 0 turns the limit off. */
+  rateLimitPerMinute: number;
+  /** Largest accepted request body, in bytes. */
+  bodyLimitBytes: number;
   /** Where the server writes its GraphQL schema (SDL); empty to skip. */
   schemaFile: string | undefined;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig } from './load-config.js';
+import { ConfigError, isLoopback, loadConfig } from './load-config.js';
 
 const problems = (env: Record<string, string>): string[] => {
   try {
@@ -59,9 +59,12 @@ describe('loadConfig', () => {
     expect(found.join('\n')).toMatch(/LEDGER_API_KEYS: each entry must be ROLE:key/);
   });
 
-  it('refuses to listen beyond loopback without keys', () => {
-    expect(problems({ HOST: '0.0.0.0' })[0]).toMatch(/HOST=0.0.0.0 listens beyond this machine/);
-    expect(loadConfig({ HOST: '::1' }).host).toBe('::1');
+  it('tells loopback hosts from others', () => {
+    expect(isLoopback('127.0.0.1')).toBe(true);
+    expect(isLoopback('::1')).toBe(true);
+    expect(isLoopback('localhost')).toBe(true);
+    expect(isLoopback('0.0.0.0')).toBe(false);
+    expect(isLoopback('10.0.0.5')).toBe(false);
   });
 
   it('refuses kurrentdb without a connection string', () => {

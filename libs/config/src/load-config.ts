@@ -95,7 +95,8 @@ class Reader {
   }
 }
 
-const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
+/** Loopback hosts are the only ones a server may listen on without API keys. */
+export const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
 
 /** Builds and validates the configuration; throws ConfigError listing every wrong variable. */
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -115,11 +116,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const host = read.raw('HOST') ?? '127.0.0.1';
   if (!/^[\w.:-]+$/.test(host)) read.problems.push(`HOST=${JSON.stringify(host)}: expected an IP address or host name`);
   const apiKeys = read.apiKeys('LEDGER_API_KEYS');
-  if (!isLoopback(host) && apiKeys.length === 0 && !read.boolean('LEDGER_KEYS_IN_DATABASE', false)) {
-    read.problems.push(
-      `HOST=${host} listens beyond this machine, and no API keys are configured: set LEDGER_API_KEYS=ROLE:key,… (or create keys with 'ledger keys create' and set LEDGER_KEYS_IN_DATABASE=true)`,
-    );
-  }
 
   const config: AppConfig = {
     port: read.integer('PORT', 3000, 0, 65_535),
@@ -136,6 +132,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     deadlineCheckIntervalMs: read.duration('LEDGER_DEADLINE_CHECK_INTERVAL', 1_000),
     atRiskWindowMs: read.duration('LEDGER_AT_RISK_WINDOW', 24 * 3_600_000),
     readYourWritesTimeoutMs: read.duration('LEDGER_READ_YOUR_WRITES_TIMEOUT', 10_000),
+    rateLimitPerMinute: read.integer('LEDGER_RATE_LIMIT_PER_MINUTE', 60_000, 0, 10_000_000),
+    bodyLimitBytes: read.integer('LEDGER_BODY_LIMIT_BYTES', 6 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     schemaFile: env.LEDGER_SCHEMA_FILE === undefined ? 'schema.graphql' : read.raw('LEDGER_SCHEMA_FILE'),
   };
   if (read.problems.length) throw new ConfigError(read.problems);

@@ -1,1 +1,2 @@
 export * from './ledger-infrastructure.js';
+export * from './postgres-integration.ledger.js';

@@ -1,19 +1,23 @@
 import type { AppConfig } from '#libs/config';
 import { PostgresEventStore, eventStoreMigrations, type EventStore } from '#libs/event-store';
-import { openDatabase, runMigrations, type LedgerDatabase, type Migration } from '#libs/postgres';
+import { openDatabase, runMigrations, type LedgerDatabase } from '#libs/postgres';
+import { accessMigrations } from '#libs/access';
+import { projectionMigrations } from '#libs/projections';
+import type { IntegrationLedger } from '#libs/application';
+import { PostgresIntegrationLedger, integrationMigrations } from './postgres-integration.ledger.js';
 
 /** The running parts every process needs: database, schema, event store. */
 export interface LedgerInfrastructure {
   config: AppConfig;
   database: LedgerDatabase;
   eventStore: EventStore;
+  /** Where ERP batches land (events and idempotency records together). */
+  integrationLedger: IntegrationLedger;
   close(): Promise<void>;
 }
 
 export interface BootOptions {
   log?: (message: string) => void;
-  /** Schema changes of the read side, applied after the event store's. */
-  migrations?: readonly Migration[];
   poolMax?: number;
   applicationName?: string;
 }
@@ -29,12 +33,16 @@ export async function bootInfrastructure(config: AppConfig, options: BootOptions
     log: options.log,
   });
   try {
-    await runMigrations(database.pool, [...eventStoreMigrations, ...(options.migrations ?? [])]);
+    await runMigrations(database.pool, [...eventStoreMigrations, ...projectionMigrations, ...accessMigrations, ...integrationMigrations]);
     const eventStore = await openEventStore(config, database);
+    if (!(eventStore instanceof PostgresEventStore)) {
+      throw new Error('ERP ingestion needs the PostgreSQL event store for now');
+    }
     return {
       config,
       database,
       eventStore,
+      integrationLedger: new PostgresIntegrationLedger(database.pool, eventStore),
       async close() {
         await eventStore.close();
         await database.close();

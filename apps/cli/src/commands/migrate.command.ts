@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '#libs/config';
 import { bootInfrastructure } from '#libs/infrastructure';
-import { ledgerMigrations } from '../ledger-migrations.js';
 
 export function registerMigrate(program: Command): void {
   program
@@ -10,7 +9,6 @@ export function registerMigrate(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       const infrastructure = await bootInfrastructure(config, {
-        migrations: ledgerMigrations,
         log: (message) => console.error(message),
       });
       const { rows } = await infrastructure.database.pool.query<{ id: string; applied_at: Date }>(

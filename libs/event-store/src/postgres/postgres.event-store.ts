@@ -188,6 +188,18 @@ export class PostgresEventStore implements EventStore {
     return rows.map(toStored);
   }
 
+  /** Reads many whole streams in one round trip (batch ingestion loads a batch's streams at once). */
+  async readStreams(streams: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+    const result = new Map<string, StoredEvent[]>(streams.map((s) => [s, []]));
+    if (streams.length === 0) return result;
+    const { rows } = await this.pool.query<EventRow>(
+      `select ${COLUMNS} from es_events where stream_id = any($1::text[]) order by stream_id, revision`,
+      [[...new Set(streams)]],
+    );
+    for (const row of rows) result.get(row.stream_id)!.push(toStored(row));
+    return result;
+  }
+
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
     const params: unknown[] = [String(options.fromPosition ?? 0n), options.maxCount ?? 1_000];
     const sql =

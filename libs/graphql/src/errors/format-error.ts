@@ -61,6 +61,11 @@ export function formatError(
     const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
     return { ...base, extensions: { ...extensions, code: API_CODES.has(code) ? code : 'BAD_USER_INPUT' } };
   }
+  // An error outside any resolver (no path) comes from parsing, validating or coercing the
+  // request's variables: the caller's mistake.
+  if (!formatted.path) {
+    return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
+  }
   logUnexpected(original);
   return { ...base, message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }

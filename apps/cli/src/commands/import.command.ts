@@ -1,0 +1,134 @@
+import { createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { loadConfig } from '#libs/config';
+import { readCsv, readNdjson, type SourceLine } from '../import/import-source.reader.js';
+
+const APPEND = `mutation($input: AppendEventsInput!) {
+  appendEvents(input: $input) { appended duplicates rejected results { externalId outcome code message } }
+}`;
+
+interface ImportOptions {
+  source: string;
+  url?: string;
+  key?: string;
+  format?: 'ndjson' | 'csv';
+  batchSize: string;
+  rejects?: string;
+  progress: boolean;
+}
+
+interface BatchResult {
+  appended: number;
+  duplicates: number;
+  rejected: number;
+  results: { externalId: string; outcome: string; code: string | null; message: string | null }[];
+}
+
+async function send(url: string, key: string | undefined, source: string, items: SourceLine[]): Promise<BatchResult> {
+  const body = JSON.stringify({ query: APPEND, variables: { input: { source, events: items.map((l) => l.item) } } });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+        body,
+      });
+      const json = (await res.json()) as { data?: { appendEvents: BatchResult }; errors?: { message: string; extensions?: { code?: string } }[] };
+      if (json.data?.appendEvents) return json.data.appendEvents;
+      const error = json.errors?.[0];
+      const code = error?.extensions?.code;
+      // A whole-batch refusal that retrying cannot fix stops the import.
+      if (code !== 'UNAVAILABLE' && code !== 'RATE_LIMITED' && code !== 'CONFLICT' && res.status < 500) {
+        throw new Error(`the server refused a batch: ${code ?? res.status} ${error?.message ?? ''}`);
+      }
+      if (attempt >= 5) throw new Error(`the server kept failing: ${code ?? res.status} ${error?.message ?? ''}`);
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith('the server')) throw error;
+      if (attempt >= 5) throw new Error(`cannot reach ${url}: ${(error as Error).message}`, { cause: error });
+    }
+    await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
+  }
+}
+
+export function registerImport(program: Command): void {
+  program
+    .command('import')
+    .description('back-fill history from an NDJSON or CSV export through appendEvents (safe to stop and rerun)')
+    .argument('<file>', 'NDJSON: one {"externalId","type","payload"} per line; CSV: header externalId,type,<payload fields>')
+    .requiredOption('--source <name>', 'the system the export comes from; (source, externalId) makes items idempotent')
+    .option('--url <url>', 'GraphQL endpoint (default: the local server from HOST/PORT)')
+    .option('--key <key>', 'API key with the INTEGRATION or ADMIN role (default: $LEDGER_API_KEY)')
+    .option('--format <format>', 'ndjson or csv (default: from the file name)')
+    .option('--batch-size <n>', 'events per request, at most 1000', '1000')
+    .option('--rejects <file>', 'where to write rejected lines (default: <file>.rejects.ndjson)')
+    .option('--no-progress', 'no progress bar')
+    .action(async (file: string, options: ImportOptions) => {
+      const config = loadConfig();
+      const url = options.url ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}/graphql`;
+      const key = options.key ?? process.env.LEDGER_API_KEY;
+      const batchSize = Number(options.batchSize);
+      if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) throw new Error('--batch-size must be 1 to 1000');
+      const format = options.format ?? (/\.csv$/i.test(file) ? 'csv' : 'ndjson');
+      if (format !== 'csv' && format !== 'ndjson') throw new Error('--format must be ndjson or csv');
+      const size = (await stat(file)).size;
+      const rejectsPath = options.rejects ?? `${file}.rejects.ndjson`;
+      const rejects = createWriteStream(rejectsPath);
+
+      const bar = options.progress
+        ? new cliProgress.SingleBar(
+            { format: '{bar} {percentage}% | {items} items | {rate} items/s | ETA {eta_formatted}', hideCursor: true, etaBuffer: 50 },
+            cliProgress.Presets.shades_classic,
+          )
+        : undefined;
+      bar?.start(size, 0, { items: 0, rate: 0 });
+      const started = Date.now();
+      const totals = { appended: 0, duplicates: 0, rejected: 0, items: 0 };
+      const reject = (line: number, externalId: string | undefined, code: string, message: string) => {
+        totals.rejected++;
+        rejects.write(JSON.stringify({ line, externalId, code, message }) + '\n');
+      };
+
+      let batch: SourceLine[] = [];
+      let bytes = 0;
+      const flush = async () => {
+        if (batch.length === 0) return;
+        const result = await send(url, key, options.source, batch);
+        totals.appended += result.appended;
+        totals.duplicates += result.duplicates;
+        result.results.forEach((r, i) => {
+          if (r.outcome === 'REJECTED') reject(batch[i]!.line, r.externalId, r.code ?? 'REJECTED', r.message ?? '');
+        });
+        totals.items += batch.length;
+        batch = [];
+        const seconds = (Date.now() - started) / 1000;
+        bar?.update(bytes, { items: totals.items, rate: Math.round(totals.items / Math.max(seconds, 0.001)) });
+      };
+
+      for await (const line of format === 'csv' ? readCsv(file) : readNdjson(file)) {
+        bytes = line.bytesRead;
+        if (line.error) {
+          totals.items++;
+          reject(line.line, undefined, 'BAD_USER_INPUT', line.error);
+          continue;
+        }
+        batch.push(line);
+        if (batch.length >= batchSize) await flush();
+      }
+      await flush();
+      bar?.update(size);
+      bar?.stop();
+      await new Promise<void>((resolve) => rejects.end(resolve));
+
+      const seconds = (Date.now() - started) / 1000;
+      console.log(
+        `imported ${totals.items} items in ${seconds.toFixed(1)} s (${Math.round(totals.items / Math.max(seconds, 0.001))} items/s): ` +
+          `${totals.appended} appended, ${totals.duplicates} duplicates, ${totals.rejected} rejected`,
+      );
+      if (totals.rejected > 0) {
+        console.error(`rejected lines and reasons: ${rejectsPath}`);
+        process.exitCode = 1;
+      }
+    });
+}

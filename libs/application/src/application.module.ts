@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import { Global, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { systemClock } from '#libs/domain';
+import { RegisterCustomerHandler } from './customers/register-customer.command.js';
+import { MakePromiseHandler } from './promises/make-promise.command.js';
+import { ChangePromiseHandler } from './promises/change-promise.command.js';
+import { RecordErrorHandler } from './errors/record-error.command.js';
+import { ChangeErrorHandler } from './errors/change-error.command.js';
+import { SetErrorCostPolicyHandler } from './cost-policies/set-error-cost-policy.command.js';
+import { DefaultCostPoliciesSeeder } from './cost-policies/default-cost-policies.seeder.js';
+import { DecideAndAppend } from './shared/decide-and-append.js';
+import { AppendIntegrationEventsHandler } from './integration/append-integration-events.command.js';
+import { CLOCK, ID_GENERATOR, type IdGenerator } from './tokens.js';
+
+const uuidGenerator: IdGenerator = { next: () => randomUUID() };
+
+/**
+ * Command handlers. Expects EVENT_STORE, INTEGRATION_LEDGER, READ_MODEL_SYNC and APP_CONFIG from a global module of
+ * the app that composes it.
+ */
+@Global()
+@Module({
+  imports: [CqrsModule],
+  providers: [
+    { provide: CLOCK, useValue: systemClock },
+    { provide: ID_GENERATOR, useValue: uuidGenerator },
+    DecideAndAppend,
+    RegisterCustomerHandler,
+    MakePromiseHandler,
+    ChangePromiseHandler,
+    RecordErrorHandler,
+    ChangeErrorHandler,
+    SetErrorCostPolicyHandler,
+    DefaultCostPoliciesSeeder,
+    AppendIntegrationEventsHandler,
+  ],
+  exports: [CLOCK, ID_GENERATOR, DecideAndAppend],
+})
+export class ApplicationModule {}

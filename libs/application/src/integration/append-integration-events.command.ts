@@ -1,0 +1,221 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import {
+  DomainError,
+  customerDecider,
+  customerStream,
+  errorIncidentDecider,
+  errorStream,
+  promiseDecider,
+  promiseStream,
+  type Clock,
+  type CustomerCommand,
+  type Decider,
+  type ErrorIncidentCommand,
+  type PromiseCommand,
+} from '#libs/domain';
+import { NO_STREAM, isWrongExpectedRevision, type StoredEvent } from '#libs/event-store';
+import type { AppConfig } from '#libs/config';
+import { APP_CONFIG, CLOCK, ID_GENERATOR, INTEGRATION_LEDGER, READ_MODEL_SYNC, type IdGenerator } from '../tokens.js';
+import type { CommandContext } from '../shared/command-context.js';
+import type { ReadModelSync } from '../shared/read-model-sync.js';
+import { ApplicationError } from '../shared/application-error.js';
+import { IdempotencyRaceError, type AcceptedItem, type IntegrationLedger, type StreamWrite } from './integration-ledger.port.js';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+interface ActionOptions {
+  /** A transition: the aggregate must exist (NOT_FOUND otherwise). */
+  mustExist?: boolean;
+  expectedVersion?: number | null;
+  /** The customer this item refers to must exist, in the store or earlier in the batch. */
+  requiresCustomer?: string;
+}
+
+/** One ERP item as a domain command (without `now`). */
+export type IntegrationAction =
+  | ({ aggregate: 'customer'; command: DistributiveOmit<CustomerCommand, 'now'> } & ActionOptions)
+  | ({ aggregate: 'promise'; command: DistributiveOmit<PromiseCommand, 'now'> } & ActionOptions)
+  | ({ aggregate: 'error'; command: DistributiveOmit<ErrorIncidentCommand, 'now'> } & ActionOptions);
+
+export interface IntegrationItem {
+  externalId: string;
+  contentHash: string;
+  action?: IntegrationAction;
+  /** Set when the item failed validation at the edge. */
+  rejection?: { code: string; message: string };
+}
+
+export type IntegrationOutcome = 'APPENDED' | 'DUPLICATE' | 'REJECTED';
+
+export interface IntegrationItemResult {
+  externalId: string;
+  outcome: IntegrationOutcome;
+  code?: string;
+  message?: string;
+}
+
+export class AppendIntegrationEventsCommand extends Command<IntegrationItemResult[]> {
+  constructor(
+    readonly source: string,
+    readonly items: readonly IntegrationItem[],
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+interface StreamState {
+  decider: Decider<unknown, unknown, { type: string; data: unknown }>;
+  state: unknown;
+  loadedVersion: number;
+  pending: { type: string; data: unknown }[];
+}
+
+const deciders = { customer: customerDecider, promise: promiseDecider, error: errorIncidentDecider } as unknown as Record<
+  IntegrationAction['aggregate'],
+  StreamState['decider']
+>;
+
+function streamOf(action: IntegrationAction): string {
+  switch (action.aggregate) {
+    case 'customer':
+      return customerStream(action.command.customerId);
+    case 'promise':
+      return promiseStream(action.command.promiseId);
+    case 'error':
+      return errorStream(action.command.errorId);
+  }
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Applies an ERP batch in order, all decided in memory against the streams as loaded (so an item
+ * may depend on an earlier one of the same batch), then commits every event and every
+ * idempotency record in one transaction. A concurrent writer makes the whole batch retry.
+ */
+@CommandHandler(AppendIntegrationEventsCommand)
+export class AppendIntegrationEventsHandler implements ICommandHandler<AppendIntegrationEventsCommand, IntegrationItemResult[]> {
+  constructor(
+    @Inject(INTEGRATION_LEDGER) private readonly ledger: IntegrationLedger,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(READ_MODEL_SYNC) private readonly readModels: ReadModelSync,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async execute({ source, items, context }: AppendIntegrationEventsCommand): Promise<IntegrationItemResult[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(source, items, context);
+      } catch (error) {
+        const retriable = isWrongExpectedRevision(error) || error instanceof IdempotencyRaceError;
+        if (!retriable) throw error;
+        if (attempt >= MAX_ATTEMPTS) throw new ApplicationError('CONFLICT', 'the batch kept colliding with concurrent writes; send it again');
+      }
+    }
+  }
+
+  private async attempt(source: string, items: readonly IntegrationItem[], context: CommandContext): Promise<IntegrationItemResult[]> {
+    const accepted = await this.ledger.findAccepted(source, items.map((i) => i.externalId));
+    const streamNames = new Set<string>();
+    for (const item of items) {
+      if (!item.action) continue;
+      streamNames.add(streamOf(item.action));
+      if (item.action.requiresCustomer) streamNames.add(customerStream(item.action.requiresCustomer));
+    }
+    const loaded = await this.ledger.loadStreams([...streamNames]);
+    const streams = new Map<string, StreamState>();
+    const now = this.clock.now();
+    const results: IntegrationItemResult[] = [];
+    const newlyAccepted: AcceptedItem[] = [];
+    const seenInBatch = new Map<string, string>();
+    let lastPosition = 0n;
+
+    const stateOf = (name: string, aggregate: IntegrationAction['aggregate']): StreamState => {
+      let stream = streams.get(name);
+      if (!stream) {
+        const decider = deciders[aggregate];
+        const history: StoredEvent[] = loaded.get(name) ?? [];
+        const tail = history.at(-1);
+        if (tail && tail.position > lastPosition) lastPosition = tail.position;
+        stream = {
+          decider,
+          state: history.reduce((s, e) => decider.evolve(s, e), decider.initialState()),
+          loadedVersion: history.length - 1,
+          pending: [],
+        };
+        streams.set(name, stream);
+      }
+      return stream;
+    };
+    const customerExists = (id: string) => {
+      const stream = stateOf(customerStream(id), 'customer');
+      return stream.loadedVersion >= 0 || stream.pending.length > 0;
+    };
+
+    for (const item of items) {
+      const earlier = accepted.get(item.externalId) ?? (seenInBatch.has(item.externalId) ? { contentHash: seenInBatch.get(item.externalId)! } : undefined);
+      if (earlier) {
+        results.push(
+          earlier.contentHash === item.contentHash
+            ? { externalId: item.externalId, outcome: 'DUPLICATE' }
+            : { externalId: item.externalId, outcome: 'REJECTED', code: 'CONFLICT', message: `externalId ${item.externalId} was accepted earlier with different content` },
+        );
+        continue;
+      }
+      if (item.rejection || !item.action) {
+        results.push({ externalId: item.externalId, outcome: 'REJECTED', ...(item.rejection ?? { code: 'BAD_USER_INPUT', message: 'no command' }) });
+        continue;
+      }
+      const action = item.action;
+      try {
+        if (action.requiresCustomer && !customerExists(action.requiresCustomer)) {
+          throw new DomainError('NOT_FOUND', `customer ${action.requiresCustomer} not found`);
+        }
+        const stream = stateOf(streamOf(action), action.aggregate);
+        const version = stream.loadedVersion + stream.pending.length;
+        if (action.mustExist && version < 0) {
+          throw new DomainError('NOT_FOUND', `${action.aggregate === 'promise' ? 'promise' : 'error incident'} not found`);
+        }
+        if (action.expectedVersion != null && action.expectedVersion !== version) {
+          throw new ApplicationError('CONFLICT', `stale expectedVersion ${action.expectedVersion}: the current version is ${version}`);
+        }
+        const events = stream.decider.decide({ ...action.command, now }, stream.state);
+        for (const event of events) stream.state = stream.decider.evolve(stream.state, event);
+        stream.pending.push(...events);
+        results.push({ externalId: item.externalId, outcome: 'APPENDED' });
+        newlyAccepted.push({ externalId: item.externalId, contentHash: item.contentHash });
+        seenInBatch.set(item.externalId, item.contentHash);
+      } catch (error) {
+        if (error instanceof DomainError || error instanceof ApplicationError) {
+          results.push({ externalId: item.externalId, outcome: 'REJECTED', code: error.code, message: error.message });
+        } else {
+          throw error;
+        }
+      }
+    }
+
+    const writes: StreamWrite[] = [];
+    for (const [stream, s] of streams) {
+      if (s.pending.length === 0) continue;
+      writes.push({
+        stream,
+        expectedRevision: s.loadedVersion < 0 ? NO_STREAM : BigInt(s.loadedVersion),
+        events: s.pending.map((e) => ({
+          id: this.ids.next(),
+          type: e.type,
+          data: e.data,
+          metadata: { ...context, source: `erp:${source}`, actor: context.actor, schemaVersion: 1 },
+        })),
+      });
+    }
+    if (writes.length > 0 || newlyAccepted.length > 0) {
+      const appended = await this.ledger.commit(source, writes, newlyAccepted);
+      if (appended && appended.position > lastPosition) lastPosition = appended.position;
+    }
+    if (lastPosition > 0n) await this.readModels.waitFor(lastPosition, this.config.readYourWritesTimeoutMs);
+    return results;
+  }
+}

@@ -1,0 +1,124 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  NO_STREAM,
+  isWrongExpectedRevision,
+  type EventStore,
+  type NewEvent,
+  type StoredEvent,
+} from '#libs/event-store';
+import { DomainError, type Clock, type Decider } from '#libs/domain';
+import { APP_CONFIG, CLOCK, EVENT_STORE, ID_GENERATOR, READ_MODEL_SYNC, type IdGenerator } from '../tokens.js';
+import type { AppConfig } from '#libs/config';
+import { ApplicationError } from './application-error.js';
+import type { CommandContext } from './command-context.js';
+import type { ReadModelSync } from './read-model-sync.js';
+
+interface DomainEvent {
+  type: string;
+  data: unknown;
+}
+
+export interface DecideOptions {
+  /** The version the caller saw; a stream that moved since is a CONFLICT, never retried. */
+  expectedVersion?: number | null;
+  context: CommandContext;
+  /** Refuse with NOT_FOUND instead of deciding on a stream that has no events. */
+  mustExist?: string;
+}
+
+export interface Decision<State> {
+  state: State;
+  /** The stream revision after the command (-1 when the stream is still empty). */
+  version: number;
+  /** Position of the stream's newest event (0n when empty). */
+  position: bigint;
+  appended: number;
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * The one command-handling loop: load the stream, fold it, decide, append at the revision it was
+ * loaded at; on a concurrent write retry from the top unless the caller pinned expectedVersion.
+ * Returns once every read model includes the stream's newest event (read-your-writes).
+ */
+@Injectable()
+export class DecideAndAppend {
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(READ_MODEL_SYNC) private readonly readModels: ReadModelSync,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async run<Command, State, Event extends DomainEvent>(
+    decider: Decider<Command, State, Event>,
+    stream: string,
+    command: (now: Date) => Command,
+    options: DecideOptions,
+  ): Promise<Decision<State>> {
+    for (let attempt = 1; ; attempt++) {
+      const history = await this.eventStore.readStream(stream);
+      if (options.mustExist && history.length === 0) {
+        throw new DomainError('NOT_FOUND', options.mustExist);
+      }
+      const version = history.length - 1;
+      if (options.expectedVersion != null && options.expectedVersion !== version) {
+        throw new ApplicationError(
+          'CONFLICT',
+          `stale expectedVersion ${options.expectedVersion}: the current version is ${version}`,
+        );
+      }
+      let state = history.reduce((s, e) => decider.evolve(s, e as unknown as Event), decider.initialState());
+      const events = decider.decide(command(this.clock.now()), state);
+      const tail = history.at(-1);
+      if (events.length === 0) {
+        if (tail) await this.awaitReadModels(tail.position);
+        return { state, version, position: tail?.position ?? 0n, appended: 0 };
+      }
+      try {
+        const result = await this.eventStore.appendToStream(stream, events.map((e) => this.toNewEvent(e, options.context)), {
+          expectedRevision: version < 0 ? NO_STREAM : BigInt(version),
+        });
+        for (const e of events) state = decider.evolve(state, e);
+        await this.awaitReadModels(result.position);
+        return { state, version: Number(result.nextExpectedRevision), position: result.position, appended: events.length };
+      } catch (error) {
+        if (!isWrongExpectedRevision(error)) throw error;
+        if (options.expectedVersion != null) {
+          throw new ApplicationError('CONFLICT', `stale expectedVersion ${options.expectedVersion}: the stream changed concurrently`);
+        }
+        if (attempt >= MAX_ATTEMPTS) {
+          throw new ApplicationError('CONFLICT', `gave up after ${MAX_ATTEMPTS} concurrent writes to ${stream}; try again`);
+        }
+      }
+    }
+  }
+
+  /** Refuses with NOT_FOUND (naming the input field) when another aggregate's stream is empty. */
+  async requireStream(stream: string, message: string, field: string): Promise<StoredEvent> {
+    const [first] = await this.eventStore.readStream(stream, { maxCount: 1 });
+    if (!first) throw new DomainError('NOT_FOUND', message, { [field]: 'not found' });
+    return first;
+  }
+
+  private toNewEvent(event: DomainEvent, context: CommandContext): NewEvent {
+    return {
+      id: this.ids.next(),
+      type: event.type,
+      data: event.data,
+      metadata: {
+        correlationId: context.correlationId,
+        causationId: context.causationId ?? context.correlationId,
+        actor: context.actor,
+        source: context.source,
+        schemaVersion: 1,
+      },
+    };
+  }
+
+  private async awaitReadModels(position: bigint): Promise<void> {
+    await this.readModels.waitFor(position, this.config.readYourWritesTimeoutMs);
+  }
+}

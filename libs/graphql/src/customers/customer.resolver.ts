@@ -1,0 +1,101 @@
+import { Allow } from '../auth/allow.decorator.js';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { CommandBus } from '@nestjs/cqrs';
+import { RegisterCustomerCommand } from '#libs/application';
+import { LedgerQueries } from '#libs/projections';
+import { DateTimeScalar } from '../scalars.js';
+import { CustomerKind, ErrorStatus, PromiseStatus } from '../common/enums.js';
+import { toConnection } from '../common/page.type.js';
+import { found, pageSize } from '../common/paging.js';
+import { commandContext, type GraphqlContext } from '../common/request-context.js';
+import { PromiseLedger } from '../ledger/promise-ledger.type.js';
+import { ErrorCostSummary } from '../costs/error-cost.types.js';
+import { ErrorIncidentConnection } from '../errors/error-incident.type.js';
+import { PromiseConnection } from '../promises/customer-promise.type.js';
+import { TimelineConnection } from '../timeline/timeline.types.js';
+import { Customer, CustomerConnection } from './customer.type.js';
+import { RegisterCustomerInput } from './register-customer.input.js';
+
+@Resolver(() => Customer)
+export class CustomerResolver {
+  constructor(
+    private readonly queries: LedgerQueries,
+    private readonly commands: CommandBus,
+  ) {}
+
+  @Query(() => Customer, { nullable: true })
+  @Allow('AGENT', 'FINANCE', 'INTEGRATION')
+  customer(@Args('id', { type: () => ID }) id: string) {
+    return this.queries.customer(id);
+  }
+
+  @Query(() => CustomerConnection)
+  @Allow('AGENT', 'FINANCE')
+  async customers(
+    @Args('kind', { type: () => CustomerKind, nullable: true }) kind: CustomerKind | null,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ) {
+    return toConnection(await this.queries.customers({ kind: kind ?? undefined, first: pageSize(first), after: after ?? undefined }));
+  }
+
+  @Mutation(() => Customer)
+  @Allow('AGENT')
+  async registerCustomer(@Args('input') input: RegisterCustomerInput, @Context() context: GraphqlContext) {
+    const result = await this.commands.execute(new RegisterCustomerCommand(input, commandContext(context)));
+    return found(await this.queries.customer(result.id), `customer ${result.id}`);
+  }
+
+  @ResolveField(() => PromiseLedger)
+  ledger(@Parent() customer: Customer, @Args('asOf', { type: () => DateTimeScalar, nullable: true }) asOf: Date | null) {
+    return this.queries.customerLedger(customer.id, asOf ?? undefined);
+  }
+
+  @ResolveField(() => PromiseConnection)
+  async promises(
+    @Parent() customer: Customer,
+    @Args('status', { type: () => PromiseStatus, nullable: true }) status: PromiseStatus | null,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ) {
+    return toConnection(
+      await this.queries.promises({
+        filter: { customerId: customer.id, status: status ?? undefined },
+        first: pageSize(first),
+        after: after ?? undefined,
+      }),
+    );
+  }
+
+  @ResolveField(() => ErrorIncidentConnection)
+  async errors(
+    @Parent() customer: Customer,
+    @Args('status', { type: () => ErrorStatus, nullable: true }) status: ErrorStatus | null,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ) {
+    return toConnection(
+      await this.queries.errors({ customerId: customer.id, status: status ?? undefined, first: pageSize(first), after: after ?? undefined }),
+    );
+  }
+
+  @ResolveField(() => ErrorCostSummary)
+  errorCosts(
+    @Parent() customer: Customer,
+    @Args('from', { type: () => DateTimeScalar, nullable: true }) from: Date | null,
+    @Args('to', { type: () => DateTimeScalar, nullable: true }) to: Date | null,
+    @Args('asOf', { type: () => DateTimeScalar, nullable: true }) asOf: Date | null,
+  ) {
+    return this.queries.errorCostSummary({ customerId: customer.id, from: from ?? undefined, to: to ?? undefined, asOf: asOf ?? undefined });
+  }
+
+  @ResolveField(() => TimelineConnection)
+  async timeline(
+    @Parent() customer: Customer,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ) {
+    const page = await this.queries.timeline({ customerId: customer.id, first: pageSize(first), after: after ?? undefined });
+    return { nodes: page.nodes, pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor } };
+  }
+}

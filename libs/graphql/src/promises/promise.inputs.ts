@@ -1,0 +1,51 @@
+import { Field, ID, InputType, Int } from '@nestjs/graphql';
+import { IsDate, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, MinLength } from 'class-validator';
+import { DateTimeScalar } from '../scalars.js';
+import { PromiseKind, TouchPoint } from '../common/enums.js';
+
+const REASON = 2_000;
+
+@InputType()
+export class MakePromiseInput {
+  @Field(() => ID, { nullable: true }) @IsOptional() @IsString() @MinLength(1) @MaxLength(100) id?: string | null;
+  @Field(() => ID) @IsString() @MinLength(1) @MaxLength(100) customerId: string;
+  @Field(() => PromiseKind) @IsIn(Object.values(PromiseKind)) kind: PromiseKind;
+  @Field(() => TouchPoint, { nullable: true, defaultValue: 'HUMAN' }) @IsOptional() @IsIn(Object.values(TouchPoint)) touchPoint?: TouchPoint | null;
+  @Field() @IsString() @MinLength(1) @MaxLength(REASON) description: string;
+  @Field(() => DateTimeScalar) @IsDate() dueBy: Date;
+  @Field(() => DateTimeScalar, { nullable: true }) @IsOptional() @IsDate() madeAt?: Date | null;
+}
+
+@InputType({ isAbstract: true })
+abstract class PromiseTransitionInput {
+  @Field(() => ID) @IsString() @MinLength(1) @MaxLength(100) id: string;
+  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(0) expectedVersion?: number | null;
+}
+
+@InputType()
+export class AmendPromiseInput extends PromiseTransitionInput {
+  @Field(() => DateTimeScalar) @IsDate() dueBy: Date;
+  @Field() @IsString() @MinLength(1) @MaxLength(REASON) reason: string;
+}
+
+@InputType()
+export class KeepPromiseInput extends PromiseTransitionInput {
+  @Field(() => DateTimeScalar, { nullable: true }) @IsOptional() @IsDate() keptAt?: Date | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(REASON) evidence?: string | null;
+}
+
+@InputType()
+export class BreakPromiseInput extends PromiseTransitionInput {
+  @Field() @IsString() @MinLength(1) @MaxLength(REASON) reason: string;
+}
+
+@InputType()
+export class ReleasePromiseInput extends PromiseTransitionInput {
+  @Field() @IsString() @MinLength(1) @MaxLength(REASON) reason: string;
+}
+
+@InputType()
+export class FulfilPromiseLateInput extends PromiseTransitionInput {
+  @Field(() => DateTimeScalar, { nullable: true }) @IsOptional() @IsDate() fulfilledAt?: Date | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(REASON) evidence?: string | null;
+}

@@ -1,0 +1,66 @@
+import type pg from 'pg';
+import type { AcceptedItem, IntegrationLedger, StreamWrite } from '#libs/application';
+import { IdempotencyRaceError } from '#libs/application';
+import type { AppendResult, StoredEvent } from '#libs/event-store';
+import { PostgresEventStore } from '#libs/event-store';
+import type { Migration } from '#libs/postgres';
+
+export const integrationMigrations: Migration[] = [
+  {
+    id: '0300_erp_ingestion',
+    sql: `
+create table erp_ingestion (
+  source text not null,
+  external_id text not null,
+  content_hash text not null,
+  recorded_at timestamptz not null default now(),
+  primary key (source, external_id)
+);
+`,
+  },
+];
+
+/** ERP batches on PostgreSQL: es_append (the transaction's first write) and the records in one commit. */
+export class PostgresIntegrationLedger implements IntegrationLedger {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly store: PostgresEventStore,
+  ) {}
+
+  loadStreams(streams: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+    return this.store.readStreams(streams);
+  }
+
+  async findAccepted(source: string, externalIds: readonly string[]): Promise<Map<string, AcceptedItem>> {
+    const { rows } = await this.pool.query<{ external_id: string; content_hash: string }>(
+      'select external_id, content_hash from erp_ingestion where source = $1 and external_id = any($2::text[])',
+      [source, externalIds],
+    );
+    return new Map(rows.map((r) => [r.external_id, { externalId: r.external_id, contentHash: r.content_hash }]));
+  }
+
+  async commit(source: string, writes: readonly StreamWrite[], accepted: readonly AcceptedItem[]): Promise<AppendResult | undefined> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      const results = writes.length > 0 ? await this.store.appendToStreams(writes, client) : [];
+      if (accepted.length > 0) {
+        await client.query(
+          `insert into erp_ingestion (source, external_id, content_hash)
+           select $1, e, h from unnest($2::text[], $3::text[]) as t(e, h)`,
+          [source, accepted.map((a) => a.externalId), accepted.map((a) => a.contentHash)],
+        );
+      }
+      await client.query('commit');
+      return results.reduce<AppendResult | undefined>((last, r) => (!last || r.position > last.position ? r : last), undefined);
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      if ((error as { code?: string }).code === '23505' && String((error as { constraint?: string }).constraint).startsWith('erp_ingestion')) {
+        throw new IdempotencyRaceError();
+      }
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}

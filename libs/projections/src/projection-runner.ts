@@ -1,0 +1,231 @@
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import type { EventStore } from '#libs/event-store';
+import { ProjectionLagError, type Projection, type ProjectionLog } from './projection.js';
+
+export interface ProjectionRunnerOptions {
+  pool: pg.Pool;
+  connectionString: string;
+  eventStore: EventStore;
+  projections: readonly Projection[];
+  log?: ProjectionLog;
+  batchSize?: number;
+}
+
+const CHANNEL = 'projection_checkpoints';
+const STANDBY_RETRY_MS = 2_000;
+const FALLBACK_POLL_MS = 250;
+
+/** Per-projection advisory lock key: one active runner per projection across processes. */
+export const projectionLockKey = (name: string): string =>
+  BigInt.asIntN(64, BigInt(`0x${createHash('sha256').update(`projection:${name}`).digest('hex').slice(0, 16)}`)).toString();
+
+/** The projection's checkpoint moved under us (another runner, or a rebuild): start over from it. */
+class CheckpointMovedError extends Error {}
+
+/**
+ * Feeds each projection from the log through a checkpointed subscription: a batch's read-model
+ * changes and the checkpoint commit in one transaction, and the checkpoint only moves from the
+ * value this runner read (compare-and-set), so no event is ever applied twice or skipped.
+ */
+export class ProjectionRunner {
+  private readonly log: ProjectionLog;
+  private readonly positions = new Map<string, bigint>();
+  private readonly waiters = new Set<() => void>();
+  private readonly stops: (() => Promise<void>)[] = [];
+  private listener: pg.Client | undefined;
+  private running = false;
+
+  constructor(private readonly options: ProjectionRunnerOptions) {
+    this.log = options.log ?? (() => undefined);
+  }
+
+  get names(): string[] {
+    return this.options.projections.map((p) => p.name);
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    await this.ensureCheckpoints();
+    for (const projection of this.options.projections) this.stops.push(this.run(projection));
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all(this.stops.splice(0).map((stop) => stop()));
+    await this.listener?.end().catch(() => undefined);
+    this.listener = undefined;
+    for (const wake of [...this.waiters]) wake();
+  }
+
+  /** Resolves once every projection's checkpoint has reached `position` (in this or another process). */
+  async waitFor(position: bigint, timeoutMs: number): Promise<void> {
+    if (this.reached(position)) return;
+    await this.ensureListener();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.refreshPositions();
+      if (this.reached(position)) return;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        const stuck = this.names.filter((n) => (this.positions.get(n) ?? 0n) < position);
+        throw new ProjectionLagError(
+          `read models did not catch up within ${timeoutMs} ms (projection ${stuck.join(', ')} is behind position ${position})`,
+        );
+      }
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.waiters.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, Math.min(left, FALLBACK_POLL_MS));
+        this.waiters.add(done);
+      });
+    }
+  }
+
+  private reached(position: bigint): boolean {
+    return this.names.every((n) => (this.positions.get(n) ?? -1n) >= position);
+  }
+
+  private noteCheckpoint(name: string, position: bigint): void {
+    if ((this.positions.get(name) ?? -1n) < position) this.positions.set(name, position);
+    for (const wake of [...this.waiters]) wake();
+  }
+
+  private async refreshPositions(): Promise<void> {
+    const { rows } = await this.options.pool.query<{ name: string; position: string }>(
+      'select name, position from projection_checkpoints where name = any($1)',
+      [this.names],
+    );
+    for (const row of rows) this.noteCheckpoint(row.name, BigInt(row.position));
+  }
+
+  private async ensureListener(): Promise<void> {
+    if (this.listener) return;
+    const client = new pg.Client({ connectionString: this.options.connectionString, application_name: 'promise-ledger-checkpoints' });
+    client.on('notification', (message) => {
+      const [name, position] = (message.payload ?? '').split(':');
+      if (name && position) this.noteCheckpoint(name, BigInt(position));
+    });
+    client.on('error', () => {
+      if (this.listener === client) this.listener = undefined;
+    });
+    this.listener = client;
+    try {
+      await client.connect();
+      await client.query(`listen ${CHANNEL}`);
+    } catch {
+      this.listener = undefined; // the fallback poll still works
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  private async ensureCheckpoints(): Promise<void> {
+    await this.options.pool.query(
+      'insert into projection_checkpoints (name, position) select unnest($1::text[]), 0 on conflict (name) do nothing',
+      [this.names],
+    );
+  }
+
+  /** Runs one projection until stopped: stand by for its lock, then catch up and follow the log. */
+  private run(projection: Projection): () => Promise<void> {
+    let lockClient: pg.Client | undefined;
+    let subscription: { close(): Promise<void> } | undefined;
+    const loop = (async () => {
+      while (this.running) {
+        try {
+          lockClient ??= await this.connectLockClient();
+          const { rows } = await lockClient.query<{ locked: boolean }>('select pg_try_advisory_lock($1::bigint) as locked', [
+            projectionLockKey(projection.name),
+          ]);
+          if (!rows[0]!.locked) {
+            await sleep(STANDBY_RETRY_MS, () => !this.running);
+            continue;
+          }
+          this.log('info', `projection ${projection.name} active`);
+          await this.follow(projection, (s) => (subscription = s));
+        } catch (error) {
+          if (!this.running) break;
+          if (!(error instanceof CheckpointMovedError)) {
+            this.log('error', `projection ${projection.name} failed; restarting from its checkpoint`, { error: String(error) });
+            await lockClient?.end().catch(() => undefined);
+            lockClient = undefined;
+            await sleep(1_000, () => !this.running);
+          }
+        }
+      }
+    })();
+    return async () => {
+      await subscription?.close();
+      await loop;
+      await lockClient?.end().catch(() => undefined);
+    };
+  }
+
+  private async connectLockClient(): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: this.options.connectionString, application_name: 'promise-ledger-projection-lock' });
+    client.on('error', () => undefined);
+    await client.connect();
+    return client;
+  }
+
+  private async follow(projection: Projection, onSubscribe: (s: { close(): Promise<void> }) => void): Promise<void> {
+    const { rows } = await this.options.pool.query<{ position: string }>('select position from projection_checkpoints where name = $1', [
+      projection.name,
+    ]);
+    let checkpoint = BigInt(rows[0]?.position ?? 0);
+    this.noteCheckpoint(projection.name, checkpoint);
+    const subscription = this.options.eventStore.subscribeToAll({ fromPosition: checkpoint, batchSize: this.options.batchSize ?? 1_000 });
+    onSubscribe(subscription);
+    try {
+      for await (const batch of subscription) {
+        if (!this.running) break;
+        const last = batch[batch.length - 1]!.position;
+        await applyBatch(this.options.pool, projection, batch, checkpoint, last);
+        checkpoint = last;
+        this.noteCheckpoint(projection.name, last);
+      }
+    } finally {
+      await subscription.close();
+    }
+  }
+}
+
+/** Applies a batch and moves the checkpoint from `from` to `to` in one transaction. */
+export async function applyBatch(
+  pool: pg.Pool,
+  projection: Projection,
+  batch: Parameters<Projection['apply']>[0],
+  from: bigint,
+  to: bigint,
+  schema?: string,
+): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    if (schema) await client.query(`set local search_path = ${schema}, public`);
+    await projection.apply(batch, client);
+    const moved = await client.query(
+      `update ${schema ? `${schema}.` : ''}projection_checkpoints set position = $2, updated_at = now() where name = $1 and position = $3`,
+      [projection.name, to.toString(), from.toString()],
+    );
+    if (moved.rowCount !== 1) throw new CheckpointMovedError(`checkpoint of ${projection.name} moved`);
+    if (!schema) await client.query('select pg_notify($1, $2)', [CHANNEL, `${projection.name}:${to}`]);
+    await client.query('commit');
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+function sleep(ms: number, cancelled: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const tick = () => (cancelled() || Date.now() - started >= ms ? resolve() : setTimeout(tick, 50));
+    tick();
+  });
+}

@@ -1,0 +1,123 @@
+import type { Migration } from '#libs/postgres';
+
+// Read models: `rm_*` hold the current state, `*_versions` every state with the recorded-time range
+// in which it was true (for asOf queries).
+export const projectionMigrations: Migration[] = [
+  {
+    id: '0100_read_models',
+    sql: `
+create table projection_checkpoints (
+  name text primary key,
+  position bigint not null default 0,
+  updated_at timestamptz not null default now()
+);
+
+create table rm_customers (
+  id text primary key,
+  name text,
+  kind text not null,
+  region text,
+  email text,
+  registered_at timestamptz not null,
+  version int not null
+);
+create index rm_customers_order on rm_customers (registered_at, id);
+create index rm_customers_kind on rm_customers (kind, registered_at, id);
+
+create table rm_promises (
+  id text primary key,
+  customer_id text not null,
+  customer_kind text not null,
+  kind text not null,
+  touch_point text not null,
+  description text not null,
+  made_at timestamptz not null,
+  due_by timestamptz not null,
+  original_due_by timestamptz not null,
+  amendments int not null,
+  status text not null,
+  kept_at timestamptz,
+  broken_at timestamptz,
+  broken_reason text,
+  fulfilled_at timestamptz,
+  released_at timestamptz,
+  at_risk_for timestamptz,
+  version int not null
+);
+create index rm_promises_customer on rm_promises (customer_id, due_by, id);
+create index rm_promises_due on rm_promises (due_by, id);
+create index rm_promises_status on rm_promises (status, due_by, id);
+create index rm_promises_kind on rm_promises (kind, due_by, id);
+create index rm_promises_customer_kind on rm_promises (customer_kind, status);
+create index rm_promises_open_due on rm_promises (due_by) where status = 'OPEN';
+
+create table rm_promise_versions (
+  id text not null,
+  customer_id text not null,
+  customer_kind text not null,
+  status text not null,
+  kept_at timestamptz,
+  broken_at timestamptz,
+  valid_from timestamptz not null,
+  valid_to timestamptz
+);
+create index rm_promise_versions_customer on rm_promise_versions (customer_id, valid_from);
+create index rm_promise_versions_kind on rm_promise_versions (customer_kind, valid_from);
+create index rm_promise_versions_open on rm_promise_versions (id) where valid_to is null;
+
+create table rm_errors (
+  id text primary key,
+  customer_id text not null,
+  customer_kind text not null,
+  type text not null,
+  status text not null,
+  occurred_at timestamptz not null,
+  reference text,
+  description text,
+  cost_minor bigint,
+  currency text,
+  version int not null
+);
+create index rm_errors_customer on rm_errors (customer_id, occurred_at, id);
+create index rm_errors_occurred on rm_errors (occurred_at) where status <> 'VOIDED';
+create index rm_errors_kind on rm_errors (customer_kind, occurred_at) where status <> 'VOIDED';
+
+create table rm_error_versions (
+  id text not null,
+  customer_id text not null,
+  customer_kind text not null,
+  type text not null,
+  status text not null,
+  occurred_at timestamptz not null,
+  cost_minor bigint,
+  currency text,
+  valid_from timestamptz not null,
+  valid_to timestamptz
+);
+create index rm_error_versions_customer on rm_error_versions (customer_id, valid_from);
+create index rm_error_versions_occurred on rm_error_versions (occurred_at, valid_from);
+create index rm_error_versions_open on rm_error_versions (id) where valid_to is null;
+
+create table rm_cost_policies (
+  position bigint primary key,
+  customer_kind text not null,
+  error_type text not null,
+  amount_minor bigint not null,
+  currency text not null,
+  effective_from timestamptz not null,
+  recorded_at timestamptz not null
+);
+
+create table rm_timeline (
+  position bigint primary key,
+  customer_id text not null,
+  type text not null,
+  occurred_at timestamptz not null,
+  recorded_at timestamptz not null,
+  summary text not null,
+  data jsonb not null
+);
+create index rm_timeline_customer on rm_timeline (customer_id, position);
+`,
+  },
+];

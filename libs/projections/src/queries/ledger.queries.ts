@@ -1,0 +1,288 @@
+import type pg from 'pg';
+import { formatMoney, multiplyMoneyRatio, type Money as DomainMoney } from '#libs/domain';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import type {
+  CustomerView,
+  ErrorCostForecastView,
+  ErrorCostGrouping,
+  ErrorCostPolicyView,
+  ErrorCostRowView,
+  ErrorCostSummaryView,
+  ErrorIncidentView,
+  LedgerView,
+  Money,
+  Page,
+  PromiseFilterInput,
+  PromiseView,
+  TimelineEntryView,
+} from './views.js';
+
+const DAY_MS = 86_400_000;
+
+/** Builds a parameterised WHERE clause. */
+class Where {
+  readonly parts: string[] = [];
+  constructor(readonly params: unknown[] = []) {}
+  add(sql: (p: string) => string, value: unknown): this {
+    if (value === undefined || value === null) return this;
+    this.params.push(value instanceof Date ? value.toISOString() : value);
+    this.parts.push(sql(`$${this.params.length}`));
+    return this;
+  }
+  raw(sql: string): this {
+    this.parts.push(sql);
+    return this;
+  }
+  toString(): string {
+    return this.parts.length ? `where ${this.parts.join(' and ')}` : '';
+  }
+}
+
+const toCustomer = (r: any): CustomerView => ({
+  id: r.id, name: r.name, kind: r.kind, region: r.region, email: r.email, registeredAt: r.registered_at, version: r.version,
+});
+
+const toPromise = (r: any): PromiseView => ({
+  id: r.id, customerId: r.customer_id, kind: r.kind, touchPoint: r.touch_point, description: r.description, madeAt: r.made_at,
+  dueBy: r.due_by, originalDueBy: r.original_due_by, amendments: r.amendments, status: r.status, keptAt: r.kept_at,
+  brokenAt: r.broken_at, brokenReason: r.broken_reason, fulfilledAt: r.fulfilled_at, releasedAt: r.released_at,
+  atRisk: r.status === 'OPEN' && r.at_risk_for !== null && r.at_risk_for.getTime() === r.due_by.getTime(), version: r.version,
+});
+
+const money = (minor: string | bigint, currency: string): Money => formatMoney({ minor: BigInt(minor), currency });
+
+const toError = (r: any): ErrorIncidentView => ({
+  id: r.id, customerId: r.customer_id, type: r.type, status: r.status, occurredAt: r.occurred_at, reference: r.reference,
+  description: r.description, cost: r.cost_minor === null ? null : money(r.cost_minor, r.currency), version: r.version,
+});
+
+const PROMISE_AT_RISK = `(status = 'OPEN' and at_risk_for = due_by)`;
+
+/** Read-side queries over the projections' tables. Every view takes asOf where the contract does. */
+export class LedgerQueries {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async customer(id: string): Promise<CustomerView | null> {
+    const { rows } = await this.pool.query('select * from rm_customers where id = $1', [id]);
+    return rows[0] ? toCustomer(rows[0]) : null;
+  }
+
+  /** In the order of `ids` (for DataLoader), one query. */
+  async customersByIds(ids: readonly string[]): Promise<(CustomerView | null)[]> {
+    const { rows } = await this.pool.query('select * from rm_customers where id = any($1)', [ids]);
+    const byId = new Map(rows.map((r) => [r.id as string, toCustomer(r)]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  customers(args: { kind?: string; first: number; after?: string }): Promise<Page<CustomerView>> {
+    const where = new Where().add((p) => `kind = ${p}`, args.kind);
+    return this.page('rm_customers', where, ['registered_at', 'id'], args, toCustomer, (c) => [c.registeredAt.toISOString(), c.id]);
+  }
+
+  async promise(id: string): Promise<PromiseView | null> {
+    const { rows } = await this.pool.query('select * from rm_promises where id = $1', [id]);
+    return rows[0] ? toPromise(rows[0]) : null;
+  }
+
+  promises(args: { filter?: PromiseFilterInput; first: number; after?: string }): Promise<Page<PromiseView>> {
+    const f = args.filter ?? {};
+    const where = new Where()
+      .add((p) => `customer_id = ${p}`, f.customerId)
+      .add((p) => `status = ${p}`, f.status)
+      .add((p) => `kind = ${p}`, f.kind)
+      .add((p) => `due_by < ${p}`, f.dueBefore)
+      .add((p) => `due_by >= ${p}`, f.dueAfter);
+    if (f.atRisk !== undefined) where.raw(f.atRisk ? PROMISE_AT_RISK : `not ${PROMISE_AT_RISK}`);
+    return this.page('rm_promises', where, ['due_by', 'id'], args, toPromise, (p) => [p.dueBy.toISOString(), p.id]);
+  }
+
+  async errorIncident(id: string): Promise<ErrorIncidentView | null> {
+    const { rows } = await this.pool.query('select * from rm_errors where id = $1', [id]);
+    return rows[0] ? toError(rows[0]) : null;
+  }
+
+  errors(args: { customerId: string; status?: string; first: number; after?: string }): Promise<Page<ErrorIncidentView>> {
+    const where = new Where().add((p) => `customer_id = ${p}`, args.customerId).add((p) => `status = ${p}`, args.status);
+    return this.page('rm_errors', where, ['occurred_at', 'id'], args, toError, (e) => [e.occurredAt.toISOString(), e.id]);
+  }
+
+  customerLedger(customerId: string, asOf?: Date): Promise<LedgerView> {
+    return this.ledger(new Where().add((p) => `customer_id = ${p}`, customerId), asOf);
+  }
+
+  brandLedger(args: { customerKind?: string; asOf?: Date }): Promise<LedgerView> {
+    return this.ledger(new Where().add((p) => `customer_kind = ${p}`, args.customerKind), args.asOf);
+  }
+
+  async errorCostSummary(args: { customerId: string; from?: Date; to?: Date; asOf?: Date }): Promise<ErrorCostSummaryView> {
+    const { source, where } = this.errorRows(args.asOf);
+    where.add((p) => `customer_id = ${p}`, args.customerId).add((p) => `occurred_at >= ${p}`, args.from).add((p) => `occurred_at < ${p}`, args.to);
+    const { rows } = await this.pool.query(
+      `select currency, count(*)::int as errors, count(*) filter (where type = 'BILLING')::int as billing,
+              count(*) filter (where type = 'SHIPPING')::int as shipping, sum(cost_minor)::text as total
+         from ${source} ${where} group by currency order by currency nulls first`,
+      where.params,
+    );
+    const summary: ErrorCostSummaryView = { errors: 0, billingErrors: 0, shippingErrors: 0, unpricedErrors: 0, cost: [] };
+    for (const r of rows) {
+      summary.errors += r.errors;
+      summary.billingErrors += r.billing;
+      summary.shippingErrors += r.shipping;
+      if (r.currency === null) summary.unpricedErrors += r.errors;
+      else summary.cost.push(money(r.total, r.currency));
+    }
+    return summary;
+  }
+
+  async errorCosts(args: { groupBy: ErrorCostGrouping; from?: Date; to?: Date; customerKind?: string; asOf?: Date }): Promise<ErrorCostRowView[]> {
+    const key = {
+      CUSTOMER: 'customer_id',
+      CUSTOMER_KIND: 'customer_kind',
+      ERROR_TYPE: 'type',
+      MONTH: `to_char(occurred_at at time zone 'UTC', 'YYYY-MM')`,
+    }[args.groupBy];
+    const { source, where } = this.errorRows(args.asOf);
+    where.add((p) => `occurred_at >= ${p}`, args.from).add((p) => `occurred_at < ${p}`, args.to).add((p) => `customer_kind = ${p}`, args.customerKind);
+    const { rows } = await this.pool.query(
+      `select ${key} as key, currency, count(*)::int as errors, sum(cost_minor)::text as total
+         from ${source} ${where} group by 1, 2 order by 1, 2 nulls first`,
+      where.params,
+    );
+    const byKey = new Map<string, ErrorCostRowView>();
+    for (const r of rows) {
+      const row: ErrorCostRowView = byKey.get(r.key) ?? { key: r.key, errors: 0, unpricedErrors: 0, cost: [] };
+      row.errors += r.errors;
+      if (r.currency === null) row.unpricedErrors += r.errors;
+      else row.cost.push(money(r.total, r.currency));
+      byKey.set(r.key, row);
+    }
+    return [...byKey.values()];
+  }
+
+  /** Cost of the errors of the last `windowDays` × 365 / windowDays: the yearly saving if they stopped. */
+  async errorCostForecast(args: { customerId?: string; windowDays: number; now: Date; asOf?: Date }): Promise<ErrorCostForecastView> {
+    const { source, where } = this.errorRows(args.asOf);
+    const end = args.asOf && args.asOf < args.now ? args.asOf : args.now;
+    where
+      .add((p) => `customer_id = ${p}`, args.customerId)
+      .add((p) => `occurred_at >= ${p}`, new Date(end.getTime() - args.windowDays * DAY_MS))
+      .add((p) => `occurred_at <= ${p}`, end);
+    const { rows } = await this.pool.query(
+      `select currency, count(*)::int as errors, sum(cost_minor)::text as total from ${source} ${where} group by currency order by currency`,
+      where.params,
+    );
+    let errorsInWindow = 0;
+    const annualCost: Money[] = [];
+    for (const r of rows) {
+      errorsInWindow += r.errors;
+      if (r.currency === null) continue;
+      const total: DomainMoney = { minor: BigInt(r.total), currency: r.currency };
+      annualCost.push(formatMoney(multiplyMoneyRatio(total, 365n, BigInt(args.windowDays))));
+    }
+    return { windowDays: args.windowDays, errorsInWindow, annualCost };
+  }
+
+  /** Policies in force, latest setting per (kind, type, effectiveFrom), as recorded up to asOf. */
+  async errorCostPolicies(asOf?: Date): Promise<ErrorCostPolicyView[]> {
+    const where = new Where().add((p) => `recorded_at <= ${p}`, asOf);
+    const { rows } = await this.pool.query(
+      `select distinct on (customer_kind, error_type, effective_from) customer_kind, error_type, amount_minor::text, currency, effective_from
+         from rm_cost_policies ${where}
+        order by customer_kind, error_type, effective_from, position desc`,
+      where.params,
+    );
+    return rows.map((r) => ({
+      customerKind: r.customer_kind,
+      errorType: r.error_type,
+      costPerError: money(r.amount_minor, r.currency),
+      effectiveFrom: r.effective_from,
+    }));
+  }
+
+  async timeline(args: { customerId: string; first: number; after?: string }): Promise<Page<TimelineEntryView>> {
+    const where = new Where().add((p) => `customer_id = ${p}`, args.customerId);
+    if (args.after) where.add((p) => `position > ${p}`, String(decodeCursor(args.after, ['string'])[0]));
+    where.params.push(args.first + 1);
+    const { rows } = await this.pool.query(
+      `select position::text, type, occurred_at, recorded_at, summary, data from rm_timeline ${where} order by position limit $${where.params.length}`,
+      where.params,
+    );
+    const nodes = rows.slice(0, args.first).map((r) => ({
+      position: r.position, type: r.type, occurredAt: r.occurred_at, recordedAt: r.recorded_at, summary: r.summary, data: r.data,
+    }));
+    const last = nodes.at(-1);
+    return { nodes, totalCount: -1, hasNextPage: rows.length > args.first, endCursor: last ? encodeCursor([last.position]) : null };
+  }
+
+  private errorRows(asOf?: Date): { source: string; where: Where } {
+    if (!asOf) return { source: 'rm_errors', where: new Where().raw(`status <> 'VOIDED'`) };
+    const where = new Where().add((p) => `valid_from <= ${p} and (valid_to is null or valid_to > ${p})`, asOf).raw(`status <> 'VOIDED'`);
+    return { source: 'rm_error_versions', where };
+  }
+
+  private async ledger(where: Where, asOf?: Date): Promise<LedgerView> {
+    let source = 'rm_promises';
+    if (asOf) {
+      source = 'rm_promise_versions';
+      where.add((p) => `valid_from <= ${p} and (valid_to is null or valid_to > ${p})`, asOf);
+    }
+    const { rows } = await this.pool.query(
+      `with p as (select status, kept_at, broken_at from ${source} ${where}),
+            agg as (
+              select count(*)::int as made,
+                     count(*) filter (where status = 'OPEN')::int as open,
+                     count(*) filter (where status = 'KEPT')::int as kept,
+                     count(*) filter (where status = 'BROKEN')::int as broken,
+                     count(*) filter (where status = 'RELEASED')::int as released,
+                     max(broken_at) filter (where status = 'BROKEN') as last_broken_at
+                from p)
+       select agg.*, (select count(*)::int from p where status = 'KEPT'
+                        and (agg.last_broken_at is null or kept_at > agg.last_broken_at)) as kept_streak
+         from agg`,
+      where.params,
+    );
+    const r = rows[0];
+    return {
+      made: r.made,
+      open: r.open,
+      kept: r.kept,
+      broken: r.broken,
+      released: r.released,
+      keptRate: r.kept + r.broken === 0 ? null : r.kept / (r.kept + r.broken),
+      neverBroken: r.broken === 0,
+      lastBrokenAt: r.last_broken_at,
+      keptStreak: r.kept_streak,
+      asOf: asOf ?? new Date(),
+    };
+  }
+
+  private async page<T>(
+    table: string,
+    where: Where,
+    order: [string, string],
+    args: { first: number; after?: string },
+    map: (row: any) => T,
+    keyOf: (node: T) => [string, string],
+  ): Promise<Page<T>> {
+    const countParams = [...where.params];
+    const countSql = `select count(*)::int as n from ${table} ${where}`;
+    if (args.after) {
+      const [a, b] = decodeCursor(args.after, ['string', 'string']);
+      where.params.push(a, b);
+      where.raw(`(${order[0]}, ${order[1]}) > ($${where.params.length - 1}::timestamptz, $${where.params.length})`);
+    }
+    where.params.push(args.first + 1);
+    const [{ rows }, count] = await Promise.all([
+      this.pool.query(`select * from ${table} ${where} order by ${order[0]}, ${order[1]} limit $${where.params.length}`, where.params),
+      this.pool.query<{ n: number }>(countSql, countParams),
+    ]);
+    const nodes = rows.slice(0, args.first).map(map);
+    const last = nodes.at(-1);
+    return {
+      nodes,
+      totalCount: count.rows[0]!.n,
+      hasNextPage: rows.length > args.first,
+      endCursor: last ? encodeCursor(keyOf(last)) : null,
+    };
+  }
+}
