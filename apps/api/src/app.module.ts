@@ -5,6 +5,7 @@ import { APP_CONFIG, ApplicationModule, DATABASE_CONNECTION_STRING, DATABASE_POO
 import { GraphqlApiModule } from '#libs/graphql';
 import type { LedgerInfrastructure } from '#libs/infrastructure';
 import { HealthController } from './health/health.controller.js';
+import { MetricsController } from './metrics/metrics.controller.js';
 import { ProjectionsHost } from './projections/projections.host.js';
 
 /** Composes the API from the rooms; the infrastructure is booted before Nest starts. */
@@ -20,7 +21,7 @@ export class AppModule {
           pinoHttp: {
             level: config.logLevel,
             // Health probes every few seconds would drown the log.
-            autoLogging: { ignore: (req) => req.url === '/health' },
+            autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
             redact: ['req.headers.authorization'],
           },
         }),
@@ -28,7 +29,7 @@ export class AppModule {
         ApplicationModule,
         GraphqlApiModule.forRoot({ schemaFile: config.schemaFile }),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: DATABASE_POOL, useValue: infrastructure.database.pool },

@@ -12,6 +12,7 @@ import { LedgerQueries } from '#libs/projections';
 import type pg from 'pg';
 import { formatError } from './errors/format-error.js';
 import { createLoaders } from './common/loaders.js';
+import { countedQueries } from './metrics/read-queries.metrics.js';
 import { argumentValidationPipe } from './common/validation.pipe.js';
 import type { GraphqlRequest } from './common/request-context.js';
 import { SystemResolver } from './system/system.resolver.js';
@@ -42,7 +43,9 @@ export class GraphqlApiModule {
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           inject: [DATABASE_POOL],
-          useFactory: (pool: pg.Pool) => ({
+          useFactory: (pool: pg.Pool) => {
+            const queries = countedQueries(new LedgerQueries(pool));
+            return {
             path: '/graphql',
             validationRules: [depthLimit(MAX_QUERY_DEPTH)],
             // A flood of aliases is refused by the parser, before validation gets expensive.
@@ -58,13 +61,14 @@ export class GraphqlApiModule {
             playground: false,
             introspection: true,
             includeStacktraceInErrorResponses: false,
-            context: ({ req }: { req: GraphqlRequest }) => ({ req, loaders: createLoaders(new LedgerQueries(pool)) }),
+            context: ({ req }: { req: GraphqlRequest }) => ({ req, loaders: createLoaders(queries) }),
             formatError: (formatted, error) => formatError(formatted, error, (e) => logger.error(e)),
-          }),
+            };
+          },
         }),
       ],
       providers: [
-        { provide: LedgerQueries, useFactory: (pool: pg.Pool) => new LedgerQueries(pool), inject: [DATABASE_POOL] },
+        { provide: LedgerQueries, useFactory: (pool: pg.Pool) => countedQueries(new LedgerQueries(pool)), inject: [DATABASE_POOL] },
         { provide: APP_PIPE, useValue: argumentValidationPipe },
         {
           provide: ApiKeyStore,
