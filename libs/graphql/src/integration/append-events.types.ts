@@ -1,6 +1,6 @@
 import { Field, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsDefined, IsIn, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { JsonScalar } from '../scalars.js';
 
 export const IntegrationEventType = {
@@ -28,7 +28,8 @@ export const MAX_BATCH_ITEMS = 1_000;
 export class IntegrationEventInput {
   @Field() @IsString() @MinLength(1) @MaxLength(200) externalId: string;
   @Field(() => IntegrationEventType) @IsIn(Object.values(IntegrationEventType)) type: IntegrationEventType;
-  @Field(() => JsonScalar) payload: unknown;
+  // Checked against the matching mutation's input per item, so that one bad item rejects only itself.
+  @Field(() => JsonScalar) @IsDefined() payload: unknown;
 }
 
 @InputType()

@@ -36,8 +36,9 @@ export class LedgerProjection implements Projection {
     for (const e of events) {
       const data = e.data as { customerId?: string; promiseId?: string; errorId?: string };
       if (data.customerId) customerIds.add(data.customerId);
-      if (e.type.startsWith('Promise') && data.promiseId) promiseIds.add(data.promiseId);
-      if (e.type.startsWith('Error') && e.type !== 'ErrorCostPolicySet' && data.errorId) errorIds.add(data.errorId);
+      // A create needs no lookup: the checkpoint guarantees each event is applied once.
+      if (e.type.startsWith('Promise') && e.type !== 'PromiseMade' && data.promiseId) promiseIds.add(data.promiseId);
+      if ((e.type === 'ErrorResolved' || e.type === 'ErrorVoided') && data.errorId) errorIds.add(data.errorId);
     }
     const [customers, promises, errors, policies] = await Promise.all([
       load<CustomerRow>(client, 'select id, name, kind, region, email, registered_at, version from rm_customers where id = any($1)', customerIds),
@@ -45,6 +46,9 @@ export class LedgerProjection implements Projection {
       load<ErrorRow>(client, `select ${ERROR_COLUMNS} from rm_errors where id = any($1)`, errorIds),
       loadPolicies(client, events),
     ]);
+    // Only entities stored before this batch have an open version row to close.
+    const storedPromises = new Set(promises.keys());
+    const storedErrors = new Set(errors.keys());
     const dirtyCustomers = new Set<string>();
     const promiseVersions: Version<PromiseRow>[] = [];
     const errorVersions: Version<ErrorRow>[] = [];
@@ -177,11 +181,11 @@ export class LedgerProjection implements Projection {
     await writeVersions(client, 'rm_promise_versions', promiseVersions.map(({ row, validFrom }) => ({
       id: row.id, customer_id: row.customer_id, customer_kind: row.customer_kind, status: row.status, kept_at: iso(row.kept_at),
       broken_at: iso(row.broken_at), valid_from: validFrom,
-    })), 'id text, customer_id text, customer_kind text, status text, kept_at timestamptz, broken_at timestamptz');
+    })), 'id text, customer_id text, customer_kind text, status text, kept_at timestamptz, broken_at timestamptz', storedPromises);
     await writeVersions(client, 'rm_error_versions', errorVersions.map(({ row, validFrom }) => ({
       id: row.id, customer_id: row.customer_id, customer_kind: row.customer_kind, type: row.type, status: row.status,
       occurred_at: iso(row.occurred_at), cost_minor: row.cost_minor, currency: row.currency, valid_from: validFrom,
-    })), 'id text, customer_id text, customer_kind text, type text, status text, occurred_at timestamptz, cost_minor bigint, currency text');
+    })), 'id text, customer_id text, customer_kind text, type text, status text, occurred_at timestamptz, cost_minor bigint, currency text', storedErrors);
   }
 }
 
@@ -222,7 +226,13 @@ async function upsert(client: pg.PoolClient, table: string, rows: object[], colu
 }
 
 /** Closes each entity's open version at the first new one, and inserts the new ones as a chain. */
-async function writeVersions(client: pg.PoolClient, table: string, versions: Record<string, unknown>[], columns: string): Promise<void> {
+async function writeVersions(
+  client: pg.PoolClient,
+  table: string,
+  versions: Record<string, unknown>[],
+  columns: string,
+  stored: Set<string>,
+): Promise<void> {
   if (versions.length === 0) return;
   const nextFrom = new Map<string, unknown>();
   const chained = versions
@@ -235,8 +245,8 @@ async function writeVersions(client: pg.PoolClient, table: string, versions: Rec
     })
     .reverse();
   const firsts = new Map<string, unknown>();
-  for (const v of versions) if (!firsts.has(v.id as string)) firsts.set(v.id as string, v.valid_from);
-  await client.query(
+  for (const v of versions) if (stored.has(v.id as string) && !firsts.has(v.id as string)) firsts.set(v.id as string, v.valid_from);
+  if (firsts.size > 0) await client.query(
     `update ${table} t set valid_to = x.valid_from from jsonb_to_recordset($1::jsonb) as x(id text, valid_from timestamptz)
      where t.id = x.id and t.valid_to is null`,
     [JSON.stringify([...firsts].map(([id, valid_from]) => ({ id, valid_from })))],
