@@ -4,6 +4,7 @@ import { ConfigError } from '#libs/config';
 import { registerMigrate } from './commands/migrate.command.js';
 import { registerKeys } from './commands/keys.command.js';
 import { registerImport } from './commands/import.command.js';
+import { registerProjectionsRebuild } from './commands/projections-rebuild.command.js';
 
 const program = new Command('ledger')
   .description(
@@ -18,6 +19,7 @@ const program = new Command('ledger')
 registerMigrate(program);
 registerKeys(program);
 registerImport(program);
+registerProjectionsRebuild(program);
 
 try {
   await program.parseAsync(process.argv);

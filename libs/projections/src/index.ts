@@ -7,3 +7,4 @@ export * from './queries/views.js';
 export * from './queries/cursor.js';
 export * from './queries/ledger.queries.js';
 export * from './ledger-projections.js';
+export * from './rebuild.js';
