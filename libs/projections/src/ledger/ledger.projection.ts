@@ -40,12 +40,11 @@ export class LedgerProjection implements Projection {
       if (e.type.startsWith('Promise') && e.type !== 'PromiseMade' && data.promiseId) promiseIds.add(data.promiseId);
       if ((e.type === 'ErrorResolved' || e.type === 'ErrorVoided') && data.errorId) errorIds.add(data.errorId);
     }
-    const [customers, promises, errors, policies] = await Promise.all([
-      load<CustomerRow>(client, 'select id, name, kind, region, email, registered_at, version from rm_customers where id = any($1)', customerIds),
-      load<PromiseRow>(client, `select ${PROMISE_COLUMNS} from rm_promises where id = any($1)`, promiseIds),
-      load<ErrorRow>(client, `select ${ERROR_COLUMNS} from rm_errors where id = any($1)`, errorIds),
-      loadPolicies(client, events),
-    ]);
+    // One client runs one statement at a time: these are sequential, not parallel.
+    const customers = await load<CustomerRow>(client, 'select id, name, kind, region, email, registered_at, version from rm_customers where id = any($1)', customerIds);
+    const promises = await load<PromiseRow>(client, `select ${PROMISE_COLUMNS} from rm_promises where id = any($1)`, promiseIds);
+    const errors = await load<ErrorRow>(client, `select ${ERROR_COLUMNS} from rm_errors where id = any($1)`, errorIds);
+    const policies = await loadPolicies(client, events);
     // Only entities stored before this batch have an open version row to close.
     const storedPromises = new Set(promises.keys());
     const storedErrors = new Set(errors.keys());
@@ -156,18 +155,17 @@ export class LedgerProjection implements Projection {
       }
     }
 
-    await Promise.all([
-      dirtyCustomers.size && upsert(client, 'rm_customers', [...dirtyCustomers].map((id) => customers.get(id)!),
-        'id text, name text, kind text, region text, email text, registered_at timestamptz, version int'),
-      touchedPromises.size && upsert(client, 'rm_promises', [...touchedPromises.values()],
+    if (dirtyCustomers.size) await upsert(client, 'rm_customers', [...dirtyCustomers].map((id) => customers.get(id)!),
+        'id text, name text, kind text, region text, email text, registered_at timestamptz, version int');
+    if (touchedPromises.size) await upsert(client, 'rm_promises', [...touchedPromises.values()],
         `id text, customer_id text, customer_kind text, kind text, touch_point text, description text, made_at timestamptz,
          due_by timestamptz, original_due_by timestamptz, amendments int, status text, kept_at timestamptz, broken_at timestamptz,
-         broken_reason text, fulfilled_at timestamptz, released_at timestamptz, at_risk_for timestamptz, version int`),
-      touchedErrors.size && upsert(client, 'rm_errors', [...touchedErrors.values()],
+         broken_reason text, fulfilled_at timestamptz, released_at timestamptz, at_risk_for timestamptz, version int`);
+    if (touchedErrors.size) await upsert(client, 'rm_errors', [...touchedErrors.values()],
         `id text, customer_id text, customer_kind text, type text, status text, occurred_at timestamptz, reference text,
-         description text, cost_minor bigint, currency text, version int`),
-      newPolicies.length &&
-        client.query(
+         description text, cost_minor bigint, currency text, version int`);
+    if (newPolicies.length)
+      await client.query(
           `insert into rm_cost_policies (position, customer_kind, error_type, amount_minor, currency, effective_from, recorded_at)
            select * from jsonb_to_recordset($1::jsonb) as x(position bigint, customer_kind text, error_type text, amount_minor bigint,
              currency text, effective_from timestamptz, recorded_at timestamptz)`,
@@ -176,8 +174,8 @@ export class LedgerProjection implements Projection {
             return { position, customer_kind: policy.customerKind, error_type: policy.errorType, amount_minor: money.minor.toString(),
               currency: money.currency, effective_from: policy.effectiveFrom, recorded_at: recordedAt };
           }))],
-        ),
-    ]);
+        );
+
     await writeVersions(client, 'rm_promise_versions', promiseVersions.map(({ row, validFrom }) => ({
       id: row.id, customer_id: row.customer_id, customer_kind: row.customer_kind, status: row.status, kept_at: iso(row.kept_at),
       broken_at: iso(row.broken_at), valid_from: validFrom,
