@@ -1,7 +1,17 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
-import { APP_CONFIG, ApplicationModule, DATABASE_CONNECTION_STRING, DATABASE_POOL, EVENT_STORE, INTEGRATION_LEDGER, READ_MODEL_SYNC } from '#libs/application';
+import {
+  APP_CONFIG,
+  ApplicationModule,
+  DATABASE_CONNECTION_STRING,
+  DATABASE_POOL,
+  DEADLINE_FINDER,
+  EVENT_STORE,
+  INTEGRATION_LEDGER,
+  READ_MODEL_SYNC,
+} from '#libs/application';
+import { LedgerQueries } from '#libs/projections';
 import { GraphqlApiModule } from '#libs/graphql';
 import type { LedgerInfrastructure } from '#libs/infrastructure';
 import { HealthController } from './health/health.controller.js';
@@ -36,10 +46,11 @@ export class AppModule {
         { provide: DATABASE_CONNECTION_STRING, useValue: infrastructure.database.connectionString },
         { provide: EVENT_STORE, useValue: infrastructure.eventStore },
         { provide: INTEGRATION_LEDGER, useValue: infrastructure.integrationLedger },
+        { provide: DEADLINE_FINDER, useValue: new LedgerQueries(infrastructure.database.pool) },
         ProjectionsHost,
         { provide: READ_MODEL_SYNC, useExisting: ProjectionsHost },
       ],
-      exports: [APP_CONFIG, DATABASE_POOL, DATABASE_CONNECTION_STRING, EVENT_STORE, INTEGRATION_LEDGER, READ_MODEL_SYNC],
+      exports: [APP_CONFIG, DATABASE_POOL, DATABASE_CONNECTION_STRING, EVENT_STORE, INTEGRATION_LEDGER, READ_MODEL_SYNC, DEADLINE_FINDER],
     };
   }
 }

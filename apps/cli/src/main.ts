@@ -5,6 +5,7 @@ import { registerMigrate } from './commands/migrate.command.js';
 import { registerKeys } from './commands/keys.command.js';
 import { registerImport } from './commands/import.command.js';
 import { registerProjectionsRebuild } from './commands/projections-rebuild.command.js';
+import { registerWatch } from './commands/watch.command.js';
 
 const program = new Command('ledger')
   .description(
@@ -20,6 +21,7 @@ registerMigrate(program);
 registerKeys(program);
 registerImport(program);
 registerProjectionsRebuild(program);
+registerWatch(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -11,12 +11,14 @@ import { SetErrorCostPolicyHandler } from './cost-policies/set-error-cost-policy
 import { DefaultCostPoliciesSeeder } from './cost-policies/default-cost-policies.seeder.js';
 import { DecideAndAppend } from './shared/decide-and-append.js';
 import { AppendIntegrationEventsHandler } from './integration/append-integration-events.command.js';
+import { DeadlineWatcher } from './deadlines/deadline-watcher.js';
 import { CLOCK, ID_GENERATOR, type IdGenerator } from './tokens.js';
 
 const uuidGenerator: IdGenerator = { next: () => randomUUID() };
 
 /**
- * Command handlers. Expects EVENT_STORE, INTEGRATION_LEDGER, READ_MODEL_SYNC and APP_CONFIG from a global module of
+ * Command handlers and the deadline watcher. Expects EVENT_STORE, INTEGRATION_LEDGER, READ_MODEL_SYNC,
+ * DEADLINE_FINDER and APP_CONFIG from a global module of
  * the app that composes it.
  */
 @Global()
@@ -34,7 +36,8 @@ const uuidGenerator: IdGenerator = { next: () => randomUUID() };
     SetErrorCostPolicyHandler,
     DefaultCostPoliciesSeeder,
     AppendIntegrationEventsHandler,
+    DeadlineWatcher,
   ],
-  exports: [CLOCK, ID_GENERATOR, DecideAndAppend],
+  exports: [CLOCK, ID_GENERATOR, DecideAndAppend, DeadlineWatcher],
 })
 export class ApplicationModule {}

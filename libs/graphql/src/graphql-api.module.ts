@@ -5,7 +5,7 @@ import depthLimit from 'graphql-depth-limit';
 import type { GraphQLSchema } from 'graphql';
 import { CqrsModule } from '@nestjs/cqrs';
 import { GraphQLModule } from '@nestjs/graphql';
-import { ApiKeyStore } from '#libs/access';
+import { ApiKeyStore, type Principal } from '#libs/access';
 import { APP_CONFIG, DATABASE_POOL } from '#libs/application';
 import type { AppConfig } from '#libs/config';
 import { LedgerQueries } from '#libs/projections';
@@ -23,6 +23,11 @@ import { PromiseResolver } from './promises/promise.resolver.js';
 import { ErrorIncidentResolver } from './errors/error-incident.resolver.js';
 import { ErrorCostResolver } from './costs/error-cost.resolver.js';
 import { IntegrationResolver } from './integration/integration.resolver.js';
+import { LiveTopics } from './live/live-topics.pubsub.js';
+import { LiveUpdates } from './live/live-updates.service.js';
+import { SubscriptionResolver } from './live/subscription.resolver.js';
+import { AuthenticationError } from '#libs/access';
+import { bearer } from './auth/auth.guard.js';
 
 export interface GraphqlApiOptions {
   /** Where to write the schema (SDL); undefined keeps it in memory. */
@@ -42,9 +47,10 @@ export class GraphqlApiModule {
         CqrsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          inject: [DATABASE_POOL],
-          useFactory: (pool: pg.Pool) => {
+          inject: [DATABASE_POOL, APP_CONFIG],
+          useFactory: (pool: pg.Pool, config: AppConfig) => {
             const queries = countedQueries(new LedgerQueries(pool));
+            const keys = new ApiKeyStore(pool, config.apiKeys);
             return {
             path: '/graphql',
             validationRules: [depthLimit(MAX_QUERY_DEPTH)],
@@ -61,7 +67,31 @@ export class GraphqlApiModule {
             playground: false,
             introspection: true,
             includeStacktraceInErrorResponses: false,
-            context: ({ req }: { req: GraphqlRequest }) => ({ req, loaders: createLoaders(queries) }),
+            context: (ctx: { req?: GraphqlRequest; extra?: { principal?: Principal } }) =>
+              ctx.req
+                ? { req: ctx.req, loaders: createLoaders(queries) }
+                : { req: { headers: {} }, loaders: createLoaders(queries), connectionPrincipal: ctx.extra?.principal },
+            subscriptions: {
+              'graphql-ws': {
+                path: '/graphql',
+                // The key travels in the connection params; a refused connection closes with 4403.
+                onConnect: async (ctx: { connectionParams?: Record<string, unknown>; extra: unknown }) => {
+                  const extra = ctx.extra as { principal?: Principal };
+                  if (await keys.noKeysConfigured()) {
+                    extra.principal = { role: 'ADMIN', name: 'local', keyId: 'local' };
+                    return true;
+                  }
+                  try {
+                    const params = ctx.connectionParams ?? {};
+                    extra.principal = await keys.authenticate(bearer(params.authorization ?? params.Authorization));
+                    return true;
+                  } catch (error) {
+                    if (error instanceof AuthenticationError) return false;
+                    throw error;
+                  }
+                },
+              },
+            },
             formatError: (formatted, error) => formatError(formatted, error, (e) => logger.error(e)),
             };
           },
@@ -82,6 +112,9 @@ export class GraphqlApiModule {
         ErrorIncidentResolver,
         ErrorCostResolver,
         IntegrationResolver,
+        LiveTopics,
+        LiveUpdates,
+        SubscriptionResolver,
       ],
       exports: [ApiKeyStore],
     };

@@ -24,6 +24,8 @@ export interface DecideOptions {
   context: CommandContext;
   /** Refuse with NOT_FOUND instead of deciding on a stream that has no events. */
   mustExist?: string;
+  /** Return once the read models include the events (default true; background work skips it). */
+  awaitReadModels?: boolean;
 }
 
 export interface Decision<State> {
@@ -74,7 +76,7 @@ export class DecideAndAppend {
       const events = decider.decide(command(this.clock.now()), state);
       const tail = history.at(-1);
       if (events.length === 0) {
-        if (tail) await this.awaitReadModels(tail.position);
+        if (tail && options.awaitReadModels !== false) await this.awaitReadModels(tail.position);
         return { state, version, position: tail?.position ?? 0n, appended: 0 };
       }
       try {
@@ -82,7 +84,7 @@ export class DecideAndAppend {
           expectedRevision: version < 0 ? NO_STREAM : BigInt(version),
         });
         for (const e of events) state = decider.evolve(state, e);
-        await this.awaitReadModels(result.position);
+        if (options.awaitReadModels !== false) await this.awaitReadModels(result.position);
         return { state, version: Number(result.nextExpectedRevision), position: result.position, appended: events.length };
       } catch (error) {
         if (!isWrongExpectedRevision(error)) throw error;

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type pg from 'pg';
+import { loadConfig } from '#libs/config';
+import { DomainError, promiseDecider, promiseStream, type Clock } from '#libs/domain';
+import { NO_STREAM, PostgresEventStore, eventStoreMigrations } from '#libs/event-store';
+import { createPool, runMigrations } from '#libs/postgres';
+import { LedgerQueries, ProjectionRunner, ledgerProjections, projectionMigrations } from '#libs/projections';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
+import { DecideAndAppend } from '../shared/decide-and-append.js';
+import { DeadlineWatcher } from './deadline-watcher.js';
+
+const clock: Clock = { now: () => new Date() };
+const config = { ...loadConfig({}), deadlineCheckIntervalMs: 100, atRiskWindowMs: 3_600_000 };
+
+let db: TestDatabase;
+let pool: pg.Pool;
+let store: PostgresEventStore;
+let runner: ProjectionRunner;
+let queries: LedgerQueries;
+
+const decisions = () => new DecideAndAppend(store, clock, { next: () => randomUUID() }, runner, config);
+const watcher = () => new DeadlineWatcher(decisions(), queries, clock, config);
+
+async function seedPromises(count: number, dueBy: Date, prefix = randomUUID().slice(0, 8)): Promise<string[]> {
+  const ids = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
+  const madeAt = new Date(dueBy.getTime() - 86_400_000).toISOString();
+  for (let i = 0; i < ids.length; i += 500) {
+    await store.appendToStreams(
+      ids.slice(i, i + 500).map((id) => ({
+        stream: promiseStream(id),
+        expectedRevision: NO_STREAM,
+        events: [{ id: randomUUID(), type: 'PromiseMade', data: { promiseId: id, customerId: 'c', kind: 'DELIVERY', touchPoint: 'SYSTEM', description: 'x', madeAt, dueBy: dueBy.toISOString() } }],
+      })),
+    );
+  }
+  await runner.waitFor(await store.headPosition(), 30_000);
+  return ids;
+}
+
+async function terminalEvents(ids: string[]): Promise<Map<string, string[]>> {
+  const { rows } = await pool.query(
+    `select stream_id, event_type from es_events where stream_id = any($1) and event_type <> 'PromiseMade' and event_type <> 'PromiseAtRisk' order by position`,
+    [ids.map(promiseStream)],
+  );
+  const byStream = new Map<string, string[]>();
+  for (const r of rows) byStream.set(r.stream_id, [...(byStream.get(r.stream_id) ?? []), r.event_type]);
+  return byStream;
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  pool = createPool({ connectionString: db.url, max: 20 });
+  await runMigrations(pool, [...eventStoreMigrations, ...projectionMigrations]);
+  store = new PostgresEventStore(pool, db.url);
+  runner = new ProjectionRunner({ pool, connectionString: db.url, eventStore: store, projections: ledgerProjections() });
+  await runner.start();
+  queries = new LedgerQueries(pool);
+});
+
+afterAll(async () => {
+  await runner.stop();
+  await store.close();
+  await pool.end();
+  await db.drop();
+});
+
+describe('deadline watcher', () => {
+  it('two watchers racing over 1,000 due promises append 1,000 breaches, not more, each at its due date', async () => {
+    const dueBy = new Date(Date.now() - 60_000); // fell due while no watcher ran
+    const ids = await seedPromises(1_000, dueBy);
+    const [a, b] = [watcher(), watcher()];
+    const [ra, rb] = await Promise.all([a.tick(), b.tick()]);
+    const events0 = await terminalEvents(ids);
+    expect([events0.size, ra.broken + rb.broken]).toEqual([1_000, 1_000]);
+    const events = await terminalEvents(ids);
+    expect(events.size).toBe(1_000);
+    for (const types of events.values()) expect(types).toEqual(['PromiseBroken']);
+    const { rows } = await pool.query(
+      `select count(*)::int as n from es_events where stream_id = any($1) and event_type = 'PromiseBroken'
+         and data->>'reason' = 'DEADLINE_PASSED' and data->>'brokenAt' = $2`,
+      [ids.map(promiseStream), dueBy.toISOString()],
+    );
+    expect(rows[0].n).toBe(1_000);
+  });
+
+  it('lets a keep and the deadline race on one promise: exactly one terminal event', async () => {
+    for (let round = 0; round < 10; round++) {
+      const dueBy = new Date(Date.now() - 1_000);
+      const [id] = await seedPromises(1, dueBy);
+      const keep = decisions()
+        .run(promiseDecider, promiseStream(id!), (now) => ({ type: 'KeepPromise' as const, promiseId: id!, keptAt: new Date(dueBy.getTime() - 500), now }), {
+          context: { actor: 'agent', correlationId: 'c', source: 'test' },
+        })
+        .catch((error: unknown) => {
+          if (error instanceof DomainError && error.code === 'INVALID_STATE') return undefined;
+          throw error;
+        });
+      await Promise.all([keep, watcher().tick()]);
+      const events = await terminalEvents([id!]);
+      expect(events.get(promiseStream(id!))).toHaveLength(1);
+    }
+  });
+
+  it('flags a promise at risk once per due date', async () => {
+    const [id] = await seedPromises(1, new Date(Date.now() + 30 * 60_000));
+    const w = watcher();
+    await w.tick();
+    await runner.waitFor(await store.headPosition(), 10_000);
+    await w.tick();
+    const { rows } = await pool.query(`select count(*)::int as n from es_events where stream_id = $1 and event_type = 'PromiseAtRisk'`, [promiseStream(id!)]);
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('finds due promises through the partial index, not a scan of every promise', async () => {
+    const { rows } = await pool.query(`explain select id from rm_promises where status = 'OPEN' and due_by <= now() order by due_by limit 500`);
+    await pool.query('analyze rm_promises');
+    const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+    expect(plan).toMatch(/rm_promises_open_due/);
+  });
+});
