@@ -243,7 +243,7 @@ export class PostgresEventStore implements EventStore {
           // retry soon rather than wait for the next notification.
           if (notifier.latest > cursor && !filter.eventTypes && !filter.streamPrefixes) {
             await notifier.sleep(backoffMs, stop.signal);
-            backoffMs = Math.min(backoffMs * 2, 100);
+            backoffMs = Math.min(backoffMs * 2, 20);
           } else {
             await notifier.waitBeyond(cursor, idlePollMs, stop.signal);
           }
