@@ -66,6 +66,17 @@ describe('server start-up', () => {
     await db.drop();
   });
 
+  it('refuses to start when the configured KurrentDB cannot be reached, and says which', async () => {
+    const db = await createTestDatabase();
+    const result = await runNode('dist/apps/api/src/main.js', [], {
+      DATABASE_URL: db.url,
+      KURRENTDB_CONNECTION_STRING: `kurrentdb://127.0.0.1:${await freePort()}?tls=false`,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/cannot reach KurrentDB \(KURRENTDB_CONNECTION_STRING\)/);
+    await db.drop();
+  });
+
   it('has a CLI that migrates and explains itself', async () => {
     const db = await createTestDatabase();
     const help = await runNode('bin/ledger.js', ['--help'], {});

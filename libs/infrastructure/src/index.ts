@@ -1,2 +1,3 @@
 export * from './ledger-infrastructure.js';
 export * from './postgres-integration.ledger.js';
+export * from './sequential-integration.ledger.js';

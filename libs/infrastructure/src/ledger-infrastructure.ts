@@ -1,10 +1,11 @@
 import type { AppConfig } from '#libs/config';
-import { PostgresEventStore, eventStoreMigrations, type EventStore } from '#libs/event-store';
+import { KurrentDbEventStore, PostgresEventStore, eventStoreMigrations, type EventStore } from '#libs/event-store';
 import { openDatabase, runMigrations, type LedgerDatabase } from '#libs/postgres';
 import { accessMigrations } from '#libs/access';
 import { projectionMigrations } from '#libs/projections';
 import type { IntegrationLedger } from '#libs/application';
 import { PostgresIntegrationLedger, integrationMigrations } from './postgres-integration.ledger.js';
+import { SequentialIntegrationLedger } from './sequential-integration.ledger.js';
 
 /** The running parts every process needs: database, schema, event store. */
 export interface LedgerInfrastructure {
@@ -35,14 +36,14 @@ export async function bootInfrastructure(config: AppConfig, options: BootOptions
   try {
     await runMigrations(database.pool, [...eventStoreMigrations, ...projectionMigrations, ...accessMigrations, ...integrationMigrations]);
     const eventStore = await openEventStore(config, database);
-    if (!(eventStore instanceof PostgresEventStore)) {
-      throw new Error('ERP ingestion needs the PostgreSQL event store for now');
-    }
     return {
       config,
       database,
       eventStore,
-      integrationLedger: new PostgresIntegrationLedger(database.pool, eventStore),
+      integrationLedger:
+        eventStore instanceof PostgresEventStore
+          ? new PostgresIntegrationLedger(database.pool, eventStore)
+          : new SequentialIntegrationLedger(database.pool, eventStore),
       async close() {
         await eventStore.close();
         await database.close();
@@ -55,8 +56,6 @@ export async function bootInfrastructure(config: AppConfig, options: BootOptions
 }
 
 async function openEventStore(config: AppConfig, database: LedgerDatabase): Promise<EventStore> {
-  if (config.eventStore === 'kurrentdb') {
-    throw new Error('LEDGER_EVENT_STORE=kurrentdb: the KurrentDB adapter is not wired in yet');
-  }
+  if (config.eventStore === 'kurrentdb') return KurrentDbEventStore.connect(config.kurrentDbConnectionString!);
   return new PostgresEventStore(database.pool, database.connectionString);
 }
