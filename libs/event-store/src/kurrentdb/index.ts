@@ -1,2 +1,1 @@
-export * from './kurrentdb.event-store.js';
-export * from './kurrentdb.mapping.js';
+export { KurrentDbEventStore, type KurrentDbConnectOptions } from './kurrentdb.event-store.js';

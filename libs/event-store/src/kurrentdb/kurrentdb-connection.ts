@@ -1,0 +1,20 @@
+/** The connection string without its password, safe for error messages and logs. */
+export function redactConnectionString(connectionString: string): string {
+  return connectionString.replace(/^([a-z+]+:\/\/)([^@/?#]*)@/i, (_, scheme: string, userInfo: string) => {
+    const user = userInfo.split(':')[0];
+    return `${scheme}${user ? `${user}:***` : '***'}@`;
+  });
+}
+
+/** Resolves like `work`, or rejects with `onTimeout()` when it takes longer than `ms`. */
+export async function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
