@@ -6,6 +6,12 @@ export function redactConnectionString(connectionString: string): string {
   });
 }
 
+/** `text` with the connection string's password (if any) masked, for messages that may quote it. */
+export function redactPassword(text: string, connectionString: string): string {
+  const password = /^[a-z+]+:\/\/[^:@/?#]*:([^@/?#]+)@/i.exec(connectionString)?.[1];
+  return password ? text.split(password).join('***') : text;
+}
+
 /** Resolves like `work`, or rejects with `onTimeout()` when it takes longer than `ms`. */
 export async function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -26,7 +26,7 @@ import type {
 } from '../event-store.port.js';
 import { EventStoreError, WrongExpectedRevisionError } from '../event-store.errors.js';
 import { KurrentDbAllSubscription } from './kurrentdb-all.subscription.js';
-import { redactConnectionString, withTimeout } from './kurrentdb-connection.js';
+import { redactConnectionString, redactPassword, withTimeout } from './kurrentdb-connection.js';
 import {
   isMissingStream,
   isWrongExpectedVersion,
@@ -77,24 +77,29 @@ export class KurrentDbEventStore implements EventStore {
       client = KurrentDBClient.connectionString(connectionString);
     } catch (error) {
       throw new RangeError(
-        `not a KurrentDB connection string: ${target} (${(error as Error).message}); ` +
+        `not a KurrentDB connection string: ${target} (${redactPassword((error as Error).message, connectionString)}); ` +
           'expected e.g. kurrentdb://127.0.0.1:2113?tls=false or kurrentdb+discover://admin:changeit@cluster.example:2113',
+        { cause: error },
       );
     }
     const store = new KurrentDbEventStore(client);
     const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    const unreachable = (reason: string) =>
-      new EventStoreError(
+    const unreachable = (reason: string, cause?: unknown) => {
+      const error = new EventStoreError(
         'UNAVAILABLE',
-        `cannot reach KurrentDB (KURRENTDB_CONNECTION_STRING) at ${target}: ${reason}. ` +
+        `cannot reach KurrentDB (KURRENTDB_CONNECTION_STRING) at ${target}: ${redactPassword(reason, connectionString)}. ` +
           'Is the server running and reachable, and does tls= match its TLS setting?',
       );
+      if (cause !== undefined) error.cause = cause;
+      return error;
+    };
+    const noAnswer = unreachable(`no answer within ${timeoutMs / 1000} s`);
     try {
-      await withTimeout(store.headPosition(), timeoutMs, () => unreachable(`no answer within ${timeoutMs / 1000} s`));
+      await withTimeout(store.headPosition(), timeoutMs, () => noAnswer);
     } catch (error) {
       await client.dispose().catch(() => undefined);
-      if (error instanceof EventStoreError && error.message.startsWith('cannot reach')) throw error;
-      throw unreachable(error instanceof Error ? error.message : String(error));
+      if (error === noAnswer) throw error;
+      throw unreachable(error instanceof Error ? error.message : String(error), error);
     }
     return store;
   }
