@@ -5,8 +5,8 @@ import cliProgress from 'cli-progress';
 import { loadConfig } from '#libs/config';
 import { readCsv, readNdjson, type SourceLine } from '../import/import-source.reader.js';
 
-const APPEND = `mutation($input: AppendEventsInput!) {
-  appendEvents(input: $input) { appended duplicates rejected results { externalId outcome code message } }
+const APPEND = `mutation($input: AppendEventsInput!, $wait: Boolean!) {
+  appendEvents(input: $input, awaitReadModels: $wait) { appended duplicates rejected results { externalId outcome code message } }
 }`;
 
 interface ImportOptions {
@@ -26,8 +26,8 @@ interface BatchResult {
   results: { externalId: string; outcome: string; code: string | null; message: string | null }[];
 }
 
-async function send(url: string, key: string | undefined, source: string, items: SourceLine[]): Promise<BatchResult> {
-  const body = JSON.stringify({ query: APPEND, variables: { input: { source, events: items.map((l) => l.item) } } });
+async function send(url: string, key: string | undefined, source: string, items: SourceLine[], wait: boolean): Promise<BatchResult> {
+  const body = JSON.stringify({ query: APPEND, variables: { input: { source, events: items.map((l) => l.item) }, wait } });
   for (let attempt = 1; ; attempt++) {
     try {
       const res = await fetch(url, {
@@ -92,9 +92,10 @@ export function registerImport(program: Command): void {
 
       let batch: SourceLine[] = [];
       let bytes = 0;
-      const flush = async () => {
+      // Only the last batch waits for the read models: the import ends with them up to date.
+      const flush = async (last = false) => {
         if (batch.length === 0) return;
-        const result = await send(url, key, options.source, batch);
+        const result = await send(url, key, options.source, batch, last);
         totals.appended += result.appended;
         totals.duplicates += result.duplicates;
         result.results.forEach((r, i) => {
@@ -113,10 +114,11 @@ export function registerImport(program: Command): void {
           reject(line.line, undefined, 'BAD_USER_INPUT', line.error);
           continue;
         }
-        batch.push(line);
+        // Send a full batch only once another line exists, so the last batch is never empty.
         if (batch.length >= batchSize) await flush();
+        batch.push(line);
       }
-      await flush();
+      await flush(true);
       bar?.update(size);
       bar?.stop();
       await new Promise<void>((resolve) => rejects.end(resolve));

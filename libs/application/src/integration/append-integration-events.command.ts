@@ -60,6 +60,8 @@ export class AppendIntegrationEventsCommand extends Command<IntegrationItemResul
     readonly source: string,
     readonly items: readonly IntegrationItem[],
     readonly context: CommandContext,
+    /** Return once the read models include the batch (the default); a bulk import waits only at its end. */
+    readonly awaitReadModels = true,
   ) {
     super();
   }
@@ -105,10 +107,10 @@ export class AppendIntegrationEventsHandler implements ICommandHandler<AppendInt
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async execute({ source, items, context }: AppendIntegrationEventsCommand): Promise<IntegrationItemResult[]> {
+  async execute({ source, items, context, awaitReadModels }: AppendIntegrationEventsCommand): Promise<IntegrationItemResult[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(source, items, context);
+        return await this.attempt(source, items, context, awaitReadModels);
       } catch (error) {
         const retriable = isWrongExpectedRevision(error) || error instanceof IdempotencyRaceError;
         if (!retriable) throw error;
@@ -117,7 +119,12 @@ export class AppendIntegrationEventsHandler implements ICommandHandler<AppendInt
     }
   }
 
-  private async attempt(source: string, items: readonly IntegrationItem[], context: CommandContext): Promise<IntegrationItemResult[]> {
+  private async attempt(
+    source: string,
+    items: readonly IntegrationItem[],
+    context: CommandContext,
+    awaitReadModels: boolean,
+  ): Promise<IntegrationItemResult[]> {
     const accepted = await this.ledger.findAccepted(source, items.map((i) => i.externalId));
     const streamNames = new Set<string>();
     for (const item of items) {
@@ -215,7 +222,7 @@ export class AppendIntegrationEventsHandler implements ICommandHandler<AppendInt
       const appended = await this.ledger.commit(source, writes, newlyAccepted);
       if (appended && appended.position > lastPosition) lastPosition = appended.position;
     }
-    if (lastPosition > 0n) await this.readModels.waitFor(lastPosition, this.config.readYourWritesTimeoutMs);
+    if (awaitReadModels && lastPosition > 0n) await this.readModels.waitFor(lastPosition, this.config.readYourWritesTimeoutMs);
     return results;
   }
 }
