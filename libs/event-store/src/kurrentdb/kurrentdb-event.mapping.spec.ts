@@ -99,6 +99,25 @@ describe('KurrentDB event mapping', () => {
     });
   });
 
+  it('keeps the original recorded time of an event copied from another log', () => {
+    const recorded = {
+      streamId: 'promise-1',
+      id: randomUUID(),
+      revision: 0n,
+      type: 'PromiseMade',
+      created: new Date('2026-11-23T10:00:00.000Z'),
+      data: {},
+      metadata: { actor: 'x', $recordedAt: '2025-01-31T08:15:00.000Z' },
+      isJson: true,
+      position: { commit: 5n, prepare: 5n },
+    } as RecordedEvent;
+    const event = decodeRecordedEvent(recorded);
+    expect(event.recordedAt).toEqual(new Date('2025-01-31T08:15:00.000Z'));
+    expect(event.metadata).toEqual({ actor: 'x' });
+    const garbled = { ...recorded, metadata: { $recordedAt: 'yesterday' } } as RecordedEvent;
+    expect(decodeRecordedEvent(garbled).recordedAt).toEqual(recorded.created);
+  });
+
   it('tells KurrentDB system events apart', () => {
     expect(isSystemEventType('$metadata')).toBe(true);
     expect(isSystemEventType('$>')).toBe(true);

@@ -18,10 +18,23 @@ export function encodeMetadata(metadata: EventMetadata = {}): Record<string, unk
   return encoded;
 }
 
+/**
+ * Metadata key for events copied in from another log (see docs/deploy.md): when they were first
+ * recorded there. KurrentDB stamps `created` at the copy, and time travel (`asOf`) needs the original.
+ */
+export const ORIGINAL_RECORDED_AT = '$recordedAt';
+
+const originalRecordedAt = (stored: unknown): Date | undefined => {
+  if (stored === null || typeof stored !== 'object') return undefined;
+  const value = (stored as Record<string, unknown>)[ORIGINAL_RECORDED_AT];
+  const date = typeof value === 'string' ? new Date(value) : undefined;
+  return date && !Number.isNaN(date.getTime()) ? date : undefined;
+};
+
 /** Our metadata from what KurrentDB stored (by us or by another writer). */
 export function decodeMetadata(stored: unknown): EventMetadata {
   if (stored === null || typeof stored !== 'object' || Array.isArray(stored) || stored instanceof Uint8Array) return {};
-  const { $correlationId, $causationId, ...rest } = stored as Record<string, unknown>;
+  const { $correlationId, $causationId, [ORIGINAL_RECORDED_AT]: _recordedAt, ...rest } = stored as Record<string, unknown>;
   const metadata: EventMetadata = rest;
   if (metadata.correlationId === undefined && typeof $correlationId === 'string') metadata.correlationId = $correlationId;
   if (metadata.causationId === undefined && typeof $causationId === 'string') metadata.causationId = $causationId;
@@ -41,7 +54,7 @@ export function encodeEvent(event: NewEvent): EventData {
   });
 }
 
-/** A recorded event in our terms; `recordedAt` is the server's `created` time. */
+/** A recorded event in our terms; `recordedAt` is the server's `created` time (or, for a copied event, the original's). */
 export function decodeRecordedEvent(recorded: RecordedEvent): StoredEvent {
   return {
     id: recorded.id.toLowerCase(),
@@ -51,7 +64,7 @@ export function decodeRecordedEvent(recorded: RecordedEvent): StoredEvent {
     type: recorded.type,
     data: recorded.data,
     metadata: decodeMetadata(recorded.metadata),
-    recordedAt: recorded.created,
+    recordedAt: originalRecordedAt(recorded.metadata) ?? recorded.created,
   };
 }
 
