@@ -99,7 +99,14 @@ export class KurrentDbEventStore implements EventStore {
     } catch (error) {
       await client.dispose().catch(() => undefined);
       if (error === noAnswer) throw error;
-      throw unreachable(error instanceof Error ? error.message : String(error), error);
+      // The client reports a refused, unresolvable or unreachable server with no further detail.
+      const reason =
+        error instanceof EventStoreError && error.code === 'UNAVAILABLE'
+          ? 'no connection (refused, unknown host or unreachable)'
+          : error instanceof Error
+            ? error.message
+            : String(error);
+      throw unreachable(reason, error);
     }
     return store;
   }
