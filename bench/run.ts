@@ -5,11 +5,12 @@ import pg from 'pg';
 import { graphqlBench } from './graphql.bench.js';
 import { storeBench } from './store.bench.js';
 import { importBench } from './import.bench.js';
+import { deadlinesBench } from './deadlines.bench.js';
 import { benchServer, machine, type Row } from './support.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const all = ['store', 'graphql', 'import'];
+const all = ['store', 'graphql', 'import', 'deadlines'];
 const sections = args.filter((a) => !a.startsWith('--'));
 const unknown = sections.filter((s) => !all.includes(s));
 if (unknown.length) {
@@ -27,7 +28,7 @@ await client.end();
 try {
   for (const section of chosen) {
     console.error(`running ${section}${quick ? ' (quick)' : ''}…`);
-    const run = { store: storeBench, graphql: graphqlBench, import: importBench }[section as 'store' | 'graphql' | 'import'];
+    const run = { store: storeBench, graphql: graphqlBench, import: importBench, deadlines: deadlinesBench }[section as 'store' | 'graphql' | 'import' | 'deadlines'];
     rows.push(...(await run(server.url, quick)));
   }
 } finally {
