@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import autocannon from 'autocannon';
-import { fmt, freePort, scratchDatabase, type Row } from './support.js';
+import { BENCH_KEY, fmt, freePort, scratchDatabase, startBenchApi, type Row } from './support.js';
 
-const KEY = 'bench-admin-key-0001';
+const KEY = BENCH_KEY;
 
 interface Load {
   rps: number;
@@ -84,22 +82,9 @@ export async function graphqlBench(serverUrl: string, quick: boolean): Promise<R
   await bare.stop();
 
   const db = await scratchDatabase(serverUrl, 'graphql');
-  const port = await freePort();
-  const api = spawn(process.execPath, [resolve('dist/apps/api/src/main.js')], {
-    env: { PATH: process.env.PATH, DATABASE_URL: db.url, PORT: String(port), LOG_LEVEL: 'warn', LEDGER_SCHEMA_FILE: '', LEDGER_API_KEYS: `ADMIN:${KEY}`, LEDGER_RATE_LIMIT_PER_MINUTE: '0' },
-    stdio: 'ignore',
-  });
-  const url = `http://127.0.0.1:${port}/graphql`;
+  const api = await startBenchApi(db.url);
+  const url = api.url;
   try {
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) break;
-      } catch {
-        // starting
-      }
-      if (i > 300) throw new Error('the API did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
     const customerId = (await post(url, 'mutation { registerCustomer(input: { name: "Bench", kind: DISTRIBUTOR }) { id } }')).registerCustomer.id;
     for (let i = 0; i < 50; i++) {
       await post(url, 'mutation($i: MakePromiseInput!) { makePromise(input: $i) { id } }', {
@@ -152,8 +137,7 @@ export async function graphqlBench(serverUrl: string, quick: boolean): Promise<R
     const a = await load(url, batch, seconds, 4, api.pid);
     row('appendEvents, batches of 1,000', a, '≥ 10,000 events/s, 0 errors', a.rps * 1_000 >= 10_000 && a.errors === 0, 'events/s', 1_000);
   } finally {
-    api.kill('SIGTERM');
-    await new Promise((r) => api.once('exit', r));
+    await api.stop();
     await db.drop();
   }
   return rows;

@@ -6,9 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NO_STREAM, PostgresEventStore, eventStoreMigrations } from '#libs/event-store';
 import { createPool, runMigrations } from '#libs/postgres';
-import { fmt, freePort, scratchDatabase, type Row } from './support.js';
+import { BENCH_KEY, fmt, scratchDatabase, startBenchApi, type Row } from './support.js';
 
-const KEY = 'bench-admin-key-0001';
 
 async function writeExport(file: string, items: number): Promise<void> {
   const out = createWriteStream(file);
@@ -55,24 +54,11 @@ export async function importBench(serverUrl: string, quick: boolean): Promise<Ro
   await raw.drop();
 
   const db = await scratchDatabase(serverUrl, 'import');
-  const port = await freePort();
-  const api = spawn(process.execPath, [resolve('dist/apps/api/src/main.js')], {
-    env: { PATH: process.env.PATH, DATABASE_URL: db.url, PORT: String(port), LOG_LEVEL: 'warn', LEDGER_SCHEMA_FILE: '', LEDGER_API_KEYS: `ADMIN:${KEY}`, LEDGER_RATE_LIMIT_PER_MINUTE: '0' },
-    stdio: 'ignore',
-  });
+  const api = await startBenchApi(db.url);
   try {
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) break;
-      } catch {
-        // starting
-      }
-      if (i > 300) throw new Error('the API did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
     const started = Date.now();
     const code = await new Promise<number | null>((done) => {
-      const cli = spawn(process.execPath, [resolve('bin/ledger.js'), 'import', file, '--source', 'bench', '--url', `http://127.0.0.1:${port}/graphql`, '--key', KEY, '--no-progress'], {
+      const cli = spawn(process.execPath, [resolve('bin/ledger.js'), 'import', file, '--source', 'bench', '--url', api.url, '--key', BENCH_KEY, '--no-progress'], {
         stdio: 'ignore',
         env: { PATH: process.env.PATH, DATABASE_URL: db.url },
       });
@@ -91,8 +77,7 @@ export async function importBench(serverUrl: string, quick: boolean): Promise<Ro
       },
     ];
   } finally {
-    api.kill('SIGTERM');
-    await new Promise((r) => api.once('exit', r));
+    await api.stop();
     await db.drop();
   }
 }

@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, chmod } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '#libs/postgres';
 
@@ -89,3 +90,40 @@ export async function measure(count: number, workers: number, op: (i: number) =>
 
 export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 export const machine = () => `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`;
+
+export const BENCH_KEY = 'bench-admin-key-0001';
+
+export interface BenchApi {
+  port: number;
+  pid: number | undefined;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The built API on a free port against `databaseUrl`, with one ADMIN key and no rate limit; resolves once healthy. */
+export async function startBenchApi(databaseUrl: string): Promise<BenchApi> {
+  const port = await freePort();
+  const api = spawn(process.execPath, [resolve('dist/apps/api/src/main.js')], {
+    env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'warn', LEDGER_SCHEMA_FILE: '', LEDGER_API_KEYS: `ADMIN:${BENCH_KEY}`, LEDGER_RATE_LIMIT_PER_MINUTE: '0' },
+    stdio: 'ignore',
+  });
+  const stop = async () => {
+    if (api.exitCode === null) {
+      api.kill('SIGTERM');
+      await new Promise((r) => api.once('exit', r));
+    }
+  };
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) break;
+    } catch {
+      // starting
+    }
+    if (i > 300) {
+      await stop();
+      throw new Error('the API did not start');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { port, pid: api.pid, url: `http://127.0.0.1:${port}/graphql`, stop };
+}
