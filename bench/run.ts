@@ -1,63 +1,95 @@
-// npm run bench -- [store] [graphql] [--quick]: figures paired with a baseline from the same run.
+// npm run bench -- [store] [graphql] [scale] [import] [--quick] [--profile] [--no-doc]
+// Every figure is paired with a baseline measured in the same run; the table is printed and
+// written to docs/benchmarks.md (the hand-written part of that file below the marker is kept).
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import pg from 'pg';
-import { graphqlBench } from './graphql.bench.js';
-import { storeBench } from './store.bench.js';
-import { importBench } from './import.bench.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startBenchServer } from './bench-database.js';
+import { writeBenchmarksDoc } from './benchmarks.doc.js';
 import { deadlinesBench } from './deadlines.bench.js';
-import { benchServer, machine, type Row } from './support.js';
+import { graphqlBench } from './graphql.bench.js';
+import { importBench } from './import.bench.js';
+import { SECTIONS, emptyResult, figuresTable, fmt, targetsTable, type SectionName, type SectionResult, type TargetResult } from './report.js';
+import { scaleBench } from './scale.bench.js';
+import { storeBench } from './store.bench.js';
+
+const USAGE = `usage: npm run bench -- [${SECTIONS.join('] [')}] [--quick] [--profile] [--no-doc]
+  sections   which to run (default: all)
+  --quick    short runs and smaller data sets: the whole run takes under 2 minutes
+  --profile  write a V8 CPU profile of our event-store process (store) into a temporary folder
+  --no-doc   print the tables, leave docs/benchmarks.md alone`;
 
 const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const all = ['store', 'graphql', 'import', 'deadlines'];
-const sections = args.filter((a) => !a.startsWith('--'));
-const unknown = sections.filter((s) => !all.includes(s));
-if (unknown.length) {
-  console.error(`unknown section ${unknown.join(', ')}; sections: ${all.join(', ')}`);
-  process.exit(2);
+const flags = new Set(args.filter((a) => a.startsWith('--')));
+const unknownFlags = [...flags].filter((f) => !['--quick', '--profile', '--no-doc', '--help'].includes(f));
+const named = args.filter((a) => !a.startsWith('--'));
+const unknownSections = named.filter((s) => !(SECTIONS as readonly string[]).includes(s));
+if (flags.has('--help') || unknownFlags.length || unknownSections.length) {
+  if (unknownFlags.length || unknownSections.length) console.error(`unknown: ${[...unknownFlags, ...unknownSections].join(', ')}`);
+  console.error(USAGE);
+  process.exit(flags.has('--help') ? 0 : 2);
 }
-const chosen = sections.length ? sections : all;
+const quick = flags.has('--quick');
+const chosen: SectionName[] = named.length ? SECTIONS.filter((s) => named.includes(s)) : [...SECTIONS];
+const profileDir = flags.has('--profile') ? mkdtempSync(join(tmpdir(), 'ledger-bench-profile-')) : undefined;
 
-const server = await benchServer();
-const rows: Row[] = [];
-const client = new pg.Client({ connectionString: server.url });
-await client.connect();
-const pgVersion = (await client.query('show server_version')).rows[0].server_version as string;
-await client.end();
+const log = (message: string) => console.error(`[bench ${fmt(process.uptime(), 0)} s] ${message}`);
+
+const server = await startBenchServer();
+log(`PostgreSQL ${server.version} (${server.embedded ? 'embedded' : 'DATABASE_URL'}): ${server.durability}`);
+const results = new Map<SectionName, SectionResult>();
+let failed = false;
 try {
   for (const section of chosen) {
-    console.error(`running ${section}${quick ? ' (quick)' : ''}…`);
-    const run = { store: storeBench, graphql: graphqlBench, import: importBench, deadlines: deadlinesBench }[section as 'store' | 'graphql' | 'import' | 'deadlines'];
-    rows.push(...(await run(server.url, quick)));
+    log(`${section}${quick ? ' (quick)' : ''}…`);
+    const started = process.uptime();
+    try {
+      const run = {
+        store: () => storeBench(server.url, { quick, profileDir }),
+        graphql: () => graphqlBench(server.url, { quick, log }),
+        scale: () => scaleBench(server.url, { quick, log }),
+        import: () => importBench(server.url, { quick, log }),
+        deadlines: () => deadlinesBench(server.url, { quick }),
+      }[section];
+      results.set(section, await run());
+    } catch (error) {
+      // One broken section must not hide the others' figures.
+      failed = true;
+      const message = error instanceof Error ? error.message : String(error);
+      log(`${section} failed: ${error instanceof Error ? error.stack : message}`);
+      results.set(section, { ...emptyResult(), notes: [`${section}: failed: ${message.split('\n')[0]}`] });
+    }
+    log(`${section} done in ${fmt(process.uptime() - started)} s`);
   }
 } finally {
   await server.stop();
 }
 
-const header = `| section | measurement | ours | baseline (same run) | ratio | target | verdict |\n|---|---|---|---|---|---|---|`;
-const table = [header, ...rows.map((r) => `| ${r.section} | ${r.name} | ${r.ours} | ${r.baseline} | ${r.ratio} | ${r.target} | ${r.verdict} |`)].join('\n');
-console.log(table);
+const all = [...results.values()];
+const figures = all.flatMap((r) => r.figures);
+const targets: TargetResult[] = all.flatMap((r) => r.targets);
+const elapsed = process.uptime();
+if (quick && chosen.length === SECTIONS.length) {
+  targets.push({ id: 'run.quick', verdict: elapsed < 120 ? 'met' : 'missed', measured: `${fmt(elapsed)} s after the build` });
+}
+const notes = all.flatMap((r) => r.notes);
 
-const git = (() => {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-})();
-const doc = `# Benchmarks
+console.log(`\n${figuresTable(figures)}\n\n${targetsTable(targets)}\n`);
+for (const note of notes) console.log(`- ${note}`);
+if (profileDir) console.log(`\nCPU profile of our event-store process: ${profileDir}`);
 
-Produced by \`npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}\` on ${new Date().toISOString()} (commit ${git}).
-Machine: ${machine()}; Node ${process.version}; PostgreSQL ${pgVersion} on the same machine
-(${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded'}), \`synchronous_commit\` on.
-Every figure is paired with a baseline measured in the same run: compare ratios, not raw numbers.
-${quick ? '\n**Quick mode**: short runs, small samples; figures are indicative.\n' : ''}
-${table}
-
-Run one section with \`npm run bench -- store\` (or \`graphql\`, \`import\`); add \`--quick\` for a
-run under two minutes. Not yet in the bench: the scale section (10k vs 1M stored events); the 1M
-rebuild was measured by hand (see docs/architecture.md).
-`;
-writeFileSync('docs/benchmarks.md', doc);
-console.error('wrote docs/benchmarks.md');
+if (!flags.has('--no-doc')) {
+  const commit = (() => {
+    try {
+      const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+      const dirty = execFileSync('git', ['status', '--porcelain', '--', 'apps', 'libs', 'bench'], { encoding: 'utf8' }).trim() !== '';
+      return dirty ? `${sha} with uncommitted changes` : sha;
+    } catch {
+      return 'unknown';
+    }
+  })();
+  await writeBenchmarksDoc({ args, quick, sections: chosen, server, commit, figures, targets, notes, elapsedSeconds: elapsed });
+  log('wrote docs/benchmarks.md');
+}
+process.exit(failed ? 1 : 0);

@@ -1,90 +1,163 @@
-import { randomUUID } from 'node:crypto';
-import { getPostgreSQLEventStore, readMessagesBatch } from '@event-driven-io/emmett-postgresql';
-import { dumbo } from '@event-driven-io/dumbo';
-import { ANY, NO_STREAM, PostgresEventStore, eventStoreMigrations } from '#libs/event-store';
-import { createPool, runMigrations } from '#libs/postgres';
-import { fmt, measure, scratchDatabase, type Row, type Timing } from './support.js';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { scratchDatabase, type ScratchDatabase } from './bench-database.js';
+import { addSample, emptySample, summarise, type Sample } from './measure.js';
+import { emptyResult, fmt, fmtMs, fmtRate, fmtRatio, judge, type SectionResult } from './report.js';
+import type { ContenderName, StoreCommand } from './store-protocol.js';
 
-const event = (n: number) => ({ type: 'BenchEvent', data: { n, customerId: `c-${n % 100}`, note: 'a small realistic payload' } });
+export interface StoreOptions {
+  quick: boolean;
+  /** Write a V8 CPU profile of our contender's process into this folder. */
+  profileDir?: string;
+}
 
-/** Our PostgreSQL event store against Emmett's, same server, same run, synchronous_commit on. */
-export async function storeBench(serverUrl: string, quick: boolean): Promise<Row[]> {
-  const ours = await scratchDatabase(serverUrl, 'ours');
-  const theirs = await scratchDatabase(serverUrl, 'emmett');
-  const pool = createPool({ connectionString: ours.url, max: 20 });
-  await runMigrations(pool, eventStoreMigrations);
-  const store = new PostgresEventStore(pool, ours.url);
-  const emmett = getPostgreSQLEventStore(theirs.url);
-  await emmett.schema.migrate();
-  const emmettPool = dumbo({ connectionString: theirs.url });
-  const rows: Row[] = [];
-  const n = quick ? 400 : 3_000;
-  const add = (name: string, a: Timing, b: Timing, target: string, met?: boolean) =>
-    rows.push({
-      section: 'store',
-      name,
-      ours: `${fmt(a.eventsPerSecond)} ev/s, p50 ${fmt(a.p50, 2)} ms, p99 ${fmt(a.p99, 2)} ms`,
-      baseline: `Emmett ${fmt(b.eventsPerSecond)} ev/s, p50 ${fmt(b.p50, 2)} ms, p99 ${fmt(b.p99, 2)} ms`,
-      ratio: `${fmt(a.eventsPerSecond / b.eventsPerSecond, 2)}×`,
-      target,
-      verdict: met === undefined ? 'info' : met ? 'met' : 'missed',
+/** A contender worker process (store-contender.worker.ts). */
+class ContenderProcess {
+  private next = 0;
+  private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+
+  private constructor(
+    readonly name: ContenderName,
+    private readonly child: ChildProcess,
+  ) {
+    child.on('message', (message: { id?: number; result?: unknown; error?: string }) => {
+      if (message.id === undefined) return;
+      const waiter = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (message.error) waiter?.reject(new Error(`${name}: ${message.error}`));
+      else waiter?.resolve(message.result);
     });
+    child.on('exit', (code) => {
+      for (const waiter of this.pending.values()) waiter.reject(new Error(`${name} worker exited with ${code}`));
+      this.pending.clear();
+    });
+  }
+
+  static start(name: ContenderName, url: string, profileDir?: string): Promise<ContenderProcess> {
+    const worker = fileURLToPath(new URL('./store-contender.worker.js', import.meta.url));
+    const execArgv = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const child = fork(worker, [name, url], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    return new Promise((resolve, reject) => {
+      child.once('message', () => resolve(new ContenderProcess(name, child)));
+      child.once('exit', (code) => reject(new Error(`${name} worker exited with ${code} before it was ready`)));
+    });
+  }
+
+  run(command: StoreCommand): Promise<Sample> {
+    return this.send(command) as Promise<Sample>;
+  }
+
+  send(command: StoreCommand): Promise<unknown> {
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.child.send({ id, command });
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    await this.send({ op: 'close' }).catch(() => undefined);
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+  }
+}
+
+interface Pair {
+  ours: Sample;
+  emmett: Sample;
+}
+
+/**
+ * Runs one measurement on both stores in alternating chunks (ours first, then Emmett first, …),
+ * so a slow patch of the machine (another process, a checkpoint) hits both alike.
+ */
+async function duel(ours: ContenderProcess, emmett: ContenderProcess, chunks: number, command: (chunk: number) => StoreCommand): Promise<Pair> {
+  const pair: Pair = { ours: emptySample(), emmett: emptySample() };
+  for (let chunk = 0; chunk < chunks; chunk++) {
+    const order = chunk % 2 === 0 ? [ours, emmett] : [emmett, ours];
+    for (const contender of order) addSample(pair[contender.name], await contender.run(command(chunk)));
+  }
+  return pair;
+}
+
+/** Our PostgreSQL event store against Emmett's, same server, same run, each in its own database. */
+export async function storeBench(serverUrl: string, options: StoreOptions): Promise<SectionResult> {
+  const { quick } = options;
+  const result = emptyResult();
+  const databases: ScratchDatabase[] = [];
+  const contenders: ContenderProcess[] = [];
   try {
-    const one = (i: number) => [{ id: randomUUID(), ...event(i) }];
-    // Warm both up.
-    await measure(50, 1, async (i) => (await store.appendToStream(`w-${i}`, one(i), { expectedRevision: NO_STREAM }), 1));
-    await measure(50, 1, async (i) => (await emmett.appendToStream(`w-${i}`, [event(i)]), 1));
+    const oursDb = await scratchDatabase(serverUrl, 'store_ours');
+    databases.push(oursDb);
+    const emmettDb = await scratchDatabase(serverUrl, 'store_emmett');
+    databases.push(emmettDb);
+    const ours = await ContenderProcess.start('ours', oursDb.url, options.profileDir);
+    contenders.push(ours);
+    const emmett = await ContenderProcess.start('emmett', emmettDb.url);
+    contenders.push(emmett);
 
-    const seqOurs = await measure(n, 1, async (i) => (await store.appendToStream(`seq-${i}`, one(i), { expectedRevision: NO_STREAM }), 1));
-    const seqTheirs = await measure(n, 1, async (i) => (await emmett.appendToStream(`seq-${i}`, [event(i)]), 1));
-    add('(a) sequential single-event appends to new streams', seqOurs, seqTheirs, '≥ 3× Emmett', seqOurs.eventsPerSecond >= 3 * seqTheirs.eventsPerSecond);
+    const durability = await Promise.all([ours.send({ op: 'synchronousCommit' }), emmett.send({ op: 'synchronousCommit' })]);
+    if (durability.some((value) => value !== 'on')) throw new Error(`synchronous_commit must be on for both, got ours=${durability[0]} emmett=${durability[1]}`);
 
-    const conOurs = await measure(n * 2, 16, async (i) => (await store.appendToStream(`con-${i}`, one(i), { expectedRevision: NO_STREAM }), 1));
-    const conTheirs = await measure(n * 2, 16, async (i) => (await emmett.appendToStream(`con-${i}`, [event(i)]), 1));
-    add('(b) 16 concurrent writers, single events', conOurs, conTheirs, '≥ 5,000 ev/s', conOurs.eventsPerSecond >= 5_000);
-
-    for (const size of [100, 1_000]) {
-      const batches = quick ? 10 : size === 100 ? 100 : 30;
-      const batch = (i: number) => Array.from({ length: size }, (_, k) => ({ id: randomUUID(), ...event(i * size + k) }));
-      const bOurs = await measure(batches, 1, async (i) => (await store.appendToStream(`b${size}-${i}`, batch(i), { expectedRevision: NO_STREAM }), size));
-      const bTheirs = await measure(batches, 1, async (i) => (await emmett.appendToStream(`b${size}-${i}`, batch(i).map(({ type, data }) => ({ type, data }))), size));
-      add(`(c) batches of ${fmt(size)} events`, bOurs, bTheirs, size === 1_000 ? '≥ 50,000 ev/s' : '—', size === 1_000 ? bOurs.eventsPerSecond >= 50_000 : undefined);
+    // Warm-up: connections opened, plans cached, JIT warm; not measured.
+    for (const contender of [ours, emmett]) {
+      await contender.run({ op: 'appendOne', tag: 'warm', count: 200, workers: 16 });
+      await contender.run({ op: 'appendBatch', tag: 'warm', count: 5, size: 100 });
     }
 
-    const reads = quick ? 20 : 100;
-    const rOurs = await measure(reads, 1, async () => (await store.readStream('b1000-0')).length);
-    const rTheirs = await measure(reads, 1, async () => (await emmett.readStream('b1000-0')).events.length);
-    add('(d) read a 1,000-event stream', rOurs, rTheirs, '—');
+    const add = (name: string, pair: Pair, unit = 'ev/s') => {
+      const [a, b] = [summarise(pair.ours), summarise(pair.emmett)];
+      result.figures.push({ section: 'store', name, ours: fmtRate(a, unit), baseline: `Emmett ${fmtRate(b, unit)}`, ratio: fmtRatio(a.eventsPerSecond, b.eventsPerSecond, unit) });
+      return [a, b] as const;
+    };
 
-    const allOurs = await measure(1, 1, async () => {
-      let from: bigint | undefined;
-      let total = 0;
-      for (;;) {
-        const page = await store.readAll({ fromPosition: from, maxCount: 1_000 });
-        if (page.length === 0) return total;
-        total += page.length;
-        from = page[page.length - 1]!.position;
-      }
+    const seqChunks = quick ? 2 : 8;
+    const seqPerChunk = quick ? 300 : 500;
+    const seq = await duel(ours, emmett, seqChunks, () => ({ op: 'appendOne', tag: 'seq', count: seqPerChunk, workers: 1 }));
+    const [seqOurs, seqEmmett] = add('(a) sequential single-event appends to new streams', seq);
+    const floor = summarise(await ours.run({ op: 'floorInsert', count: seqChunks * seqPerChunk }));
+    result.figures.push({
+      section: 'store',
+      name: '(a) the floor: a one-row INSERT per commit, same server and durability (no event store)',
+      ours: fmtRate(floor),
+      baseline: `Emmett ${fmt(seqEmmett.eventsPerSecond)} ev/s`,
+      ratio: fmtRatio(floor.eventsPerSecond, seqEmmett.eventsPerSecond, 'ev/s'),
     });
-    const allTheirs = await measure(1, 1, async () => {
-      let after = 0n;
-      let total = 0;
-      for (;;) {
-        const page = await readMessagesBatch(emmettPool.execute, { after, batchSize: 1_000 });
-        total += page.messages.length;
-        if (!page.areMessagesLeft || page.messages.length === 0) return total;
-        after = page.currentGlobalPosition;
-      }
-    });
-    add('(e) catch-up read of all events', allOurs, allTheirs, '—');
-    void ANY;
+    result.targets.push(
+      judge(
+        'store.sequential',
+        seqOurs.eventsPerSecond >= 3 * seqEmmett.eventsPerSecond,
+        `${fmtRatio(seqOurs.eventsPerSecond, seqEmmett.eventsPerSecond, 'Emmett')} (${fmt(seqOurs.eventsPerSecond)} vs ${fmt(seqEmmett.eventsPerSecond)} ev/s; a bare one-row INSERT per commit: ${fmtRatio(floor.eventsPerSecond, seqEmmett.eventsPerSecond, 'Emmett')})`,
+      ),
+    );
+
+    const conChunks = quick ? 2 : 6;
+    const conPerChunk = quick ? 800 : 1_500;
+    const [conOurs, conEmmett] = add('(b) 16 concurrent writers, single events to new streams', await duel(ours, emmett, conChunks, () => ({ op: 'appendOne', tag: 'con', count: conPerChunk, workers: 16 })));
+    result.targets.push(judge('store.writers16', conOurs.eventsPerSecond >= 5_000, `${fmt(conOurs.eventsPerSecond)} ev/s (Emmett ${fmt(conEmmett.eventsPerSecond)}, ${fmtRatio(conOurs.eventsPerSecond, conEmmett.eventsPerSecond, 'Emmett')})`));
+
+    add('(c) batches of 100 events, one writer', await duel(ours, emmett, quick ? 2 : 6, () => ({ op: 'appendBatch', tag: 'b100', count: quick ? 15 : 50, size: 100 })));
+    const [b1000Ours, b1000Emmett] = add('(c) batches of 1,000 events, one writer', await duel(ours, emmett, quick ? 2 : 6, () => ({ op: 'appendBatch', tag: 'b1000', count: quick ? 4 : 10, size: 1_000 })));
+    result.targets.push(judge('store.batch1000', b1000Ours.eventsPerSecond >= 50_000, `${fmt(b1000Ours.eventsPerSecond)} ev/s (Emmett ${fmt(b1000Emmett.eventsPerSecond)}, ${fmtRatio(b1000Ours.eventsPerSecond, b1000Emmett.eventsPerSecond, 'Emmett')})`));
+
+    for (const contender of [ours, emmett]) await contender.run({ op: 'seedStream', stream: 'promise-read1000', size: 1_000 });
+    add('(d) read a 1,000-event stream (latency per read)', await duel(ours, emmett, 4, () => ({ op: 'readStream', stream: 'promise-read1000', count: quick ? 10 : 50 })));
+
+    const catchUp = await duel(ours, emmett, quick ? 2 : 4, () => ({ op: 'catchUp', pageSize: 1_000 }));
+    add('(e) catch-up read of the whole log, pages of 1,000 (latency per page)', catchUp);
+    const perPass = (s: Sample, passes: number) => Math.round(s.events / passes);
+    result.notes.push(
+      `store: (e) reads ${fmt(perPass(catchUp.ours, quick ? 2 : 4))} events per pass in ours and ${fmt(perPass(catchUp.emmett, quick ? 2 : 4))} in Emmett's store ` +
+        `(the same appends went to both); ours pages with \`readAll\`, Emmett with \`readMessagesBatch\`, the primitive its consumers poll with.`,
+      `store: each store runs in its own process and database on the same server, with a pool of 20 connections, \`synchronous_commit\` on (checked from each pool); ` +
+        `measurements alternate in chunks (ours first, then Emmett first) so that noise from the machine hits both. Latency is per operation: one append, one read, one page.`,
+      `store: ${fmtMs(seqOurs.p50)} vs ${fmtMs(seqEmmett.p50)} p50 per sequential append; the one-row INSERT floor shows what one durable commit costs on this disk.`,
+    );
   } finally {
-    await emmettPool.close();
-    await emmett.close();
-    await store.close();
-    await pool.end();
-    await ours.drop();
-    await theirs.drop();
+    await Promise.all(contenders.map((c) => c.stop()));
+    for (const db of databases) await db.drop();
   }
-  return rows;
+  return result;
 }

@@ -1,0 +1,81 @@
+import type { Summary } from './measure.js';
+
+export const SECTIONS = ['store', 'graphql', 'scale', 'import', 'deadlines'] as const;
+export type SectionName = (typeof SECTIONS)[number];
+
+export type Verdict = 'met' | 'missed' | 'not run' | 'not available yet';
+
+/** One measured line: ours beside the baseline measured in the same run. */
+export interface Figure {
+  section: SectionName;
+  name: string;
+  ours: string;
+  baseline: string;
+  /** ours / baseline, with what is divided ("1.20× ev/s"); '—' when it has no meaning. */
+  ratio: string;
+}
+
+/** The targets of issue 8, in its order. */
+export const TARGETS = {
+  'store.sequential': { section: 'store', text: 'Sequential single-event appends ≥ 3× Emmett' },
+  'store.writers16': { section: 'store', text: '16 concurrent writers, single events ≥ 5,000 events/s' },
+  'store.batch1000': { section: 'store', text: 'Batches of 1,000 events ≥ 50,000 events/s' },
+  'graphql.appendEvents': { section: 'graphql', text: '`appendEvents` over GraphQL, batches of 1,000, validated and idempotent ≥ 10,000 events/s' },
+  'graphql.ledgerThroughput': { section: 'graphql', text: 'Customer-ledger query ≥ 50% of the bare Apollo one-field query’s req/s' },
+  'graphql.ledgerP99': { section: 'graphql', text: 'Customer-ledger query p99 < 50 ms' },
+  'graphql.makePromiseP99': { section: 'graphql', text: '`makePromise` p99 < 100 ms' },
+  'graphql.errors': { section: 'graphql', text: 'Errors under load = 0 (non-2xx, socket errors, timeouts, GraphQL `errors`, rejected items)' },
+  'graphql.rss': { section: 'graphql', text: 'Server RSS under load < 300 MB' },
+  'scale.ledger': { section: 'scale', text: 'Customer-ledger query latency at 1M vs 10k events: ratio ≤ 1.2' },
+  'scale.errorCosts': { section: 'scale', text: '`MONTH` error-cost report latency at 1M vs 10k events: ratio ≤ 1.2' },
+  'scale.rebuild': { section: 'scale', text: 'Projection rebuild at 1M events ≥ 20,000 events/s' },
+  'run.quick': { section: undefined, text: '`npm run bench -- --quick` finishes in under 2 minutes' },
+} as const satisfies Record<string, { section: SectionName | undefined; text: string }>;
+export type TargetId = keyof typeof TARGETS;
+
+export interface TargetResult {
+  id: TargetId;
+  verdict: Verdict;
+  measured: string;
+}
+
+export interface SectionResult {
+  figures: Figure[];
+  targets: TargetResult[];
+  /** Sentences for the notes under the tables: how it was measured, what was not available. */
+  notes: string[];
+}
+
+export const emptyResult = (): SectionResult => ({ figures: [], targets: [], notes: [] });
+
+export const judge = (id: TargetId, met: boolean, measured: string): TargetResult => ({ id, verdict: met ? 'met' : 'missed', measured });
+
+export const fmt = (n: number, digits = 0): string =>
+  Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '—';
+
+export const fmtMs = (ms: number): string => (Number.isFinite(ms) ? `${ms < 10 ? fmt(ms, 2) : ms < 100 ? fmt(ms, 1) : fmt(ms)} ms` : '—');
+
+export const fmtRatio = (ours: number, baseline: number, what: string): string =>
+  baseline > 0 && Number.isFinite(ours / baseline) ? `${fmt(ours / baseline, 2)}× ${what}` : '—';
+
+/** "1,234 ev/s, p50 0.81 ms, p99 2.40 ms" */
+export const fmtRate = (s: Summary, unit = 'ev/s'): string => `${fmt(s.eventsPerSecond)} ${unit}, p50 ${fmtMs(s.p50)}, p99 ${fmtMs(s.p99)}`;
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function figuresTable(figures: readonly Figure[]): string {
+  const lines = ['| section | measurement | ours | baseline (same run) | ours / baseline |', '|---|---|---|---|---|'];
+  for (const f of figures) lines.push(`| ${f.section} | ${cell(f.name)} | ${cell(f.ours)} | ${cell(f.baseline)} | ${cell(f.ratio)} |`);
+  return lines.join('\n');
+}
+
+/** Every target of issue 8, whether or not its section ran. */
+export function targetsTable(results: readonly TargetResult[]): string {
+  const lines = ['| target (issue 8) | measured | verdict |', '|---|---|---|'];
+  for (const [id, target] of Object.entries(TARGETS) as [TargetId, (typeof TARGETS)[TargetId]][]) {
+    const result = results.find((r) => r.id === id);
+    const verdict = result?.verdict ?? 'not run';
+    lines.push(`| ${cell(target.text)} | ${cell(result?.measured ?? '—')} | ${verdict === 'met' ? '**met**' : verdict === 'missed' ? '**missed**' : verdict} |`);
+  }
+  return lines.join('\n');
+}

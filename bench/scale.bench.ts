@@ -1,0 +1,5 @@
+import { emptyResult, type SectionResult } from './report.js';
+
+export async function scaleBench(_serverUrl: string, _options: { quick: boolean; log(message: string): void }): Promise<SectionResult> {
+  return emptyResult();
+}

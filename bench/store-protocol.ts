@@ -1,0 +1,13 @@
+/** The two event stores of the `store` section. */
+export type ContenderName = 'ours' | 'emmett';
+
+/** What store.bench.ts asks a contender worker to do; each answer is a Sample (or a string). */
+export type StoreCommand =
+  | { op: 'synchronousCommit' }
+  | { op: 'appendOne'; tag: string; count: number; workers: number }
+  | { op: 'appendBatch'; tag: string; count: number; size: number }
+  | { op: 'seedStream'; stream: string; size: number }
+  | { op: 'readStream'; stream: string; count: number }
+  | { op: 'catchUp'; pageSize: number }
+  | { op: 'floorInsert'; count: number }
+  | { op: 'close' };
