@@ -61,10 +61,9 @@ export async function startBenchServer(): Promise<BenchServer> {
   }
   try {
     const { version, durability } = await withClient(url, async (client) => {
-      const setting = async (name: string) => (await client.query(`select current_setting($1) as v`, [name])).rows[0].v as string;
       const names = ['synchronous_commit', 'fsync', 'wal_sync_method', 'shared_buffers'];
-      const values = await Promise.all(names.map(setting));
-      return { version: await setting('server_version'), durability: names.map((n, i) => `${n}=${values[i]}`).join(', ') };
+      const { rows } = await client.query(`select current_setting('server_version') as version, ${names.map((n) => `current_setting('${n}') as ${n}`).join(', ')}`);
+      return { version: rows[0].version as string, durability: names.map((n) => `${n}=${rows[0][n]}`).join(', ') };
     });
     return { url, embedded: !external, version, durability, stop };
   } catch (error) {

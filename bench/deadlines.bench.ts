@@ -3,7 +3,7 @@ import { createPool, runMigrations } from '#libs/postgres';
 import { LedgerQueries, projectionMigrations } from '#libs/projections';
 import { scratchDatabase } from './bench-database.js';
 import { summarise, timeOperations } from './measure.js';
-import { emptyResult, fmt, fmtMs, type SectionResult } from './report.js';
+import { emptyResult, fmtMs, fmtX, type SectionResult } from './report.js';
 
 /** The deadline watcher's due-promise query with 100,000 open promises, against a scan of the table. */
 export async function deadlinesBench(serverUrl: string, options: { quick: boolean }): Promise<SectionResult> {
@@ -38,7 +38,7 @@ export async function deadlinesBench(serverUrl: string, options: { quick: boolea
       name: 'deadline watcher: due promises among 100,000 open (300,000 in all), per query',
       ours: `p50 ${fmtMs(ours.p50)}, p99 ${fmtMs(ours.p99)}`,
       baseline: `the same query as a table scan: p50 ${fmtMs(scan.p50)}, p99 ${fmtMs(scan.p99)}`,
-      ratio: `${fmt(ours.p50 / scan.p50, 3)}× p50 latency`,
+      ratio: `${fmtX(ours.p50 / scan.p50)} p50 latency`,
     });
     result.notes.push('deadlines: the watcher pages through open promises past their `dueBy` every second; its partial index keeps each pass away from the whole table.');
   } finally {

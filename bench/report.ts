@@ -55,8 +55,11 @@ export const fmt = (n: number, digits = 0): string =>
 
 export const fmtMs = (ms: number): string => (Number.isFinite(ms) ? `${ms < 10 ? fmt(ms, 2) : ms < 100 ? fmt(ms, 1) : fmt(ms)} ms` : '—');
 
-export const fmtRatio = (ours: number, baseline: number, what: string): string =>
-  baseline > 0 && Number.isFinite(ours / baseline) ? `${fmt(ours / baseline, 2)}× ${what}` : '—';
+/** A ratio with enough digits to be read: 3.1×, 0.57×, 0.012×. */
+export const fmtX = (ratio: number): string =>
+  Number.isFinite(ratio) ? `${fmt(ratio, ratio >= 10 ? 0 : ratio >= 0.1 ? 2 : ratio >= 0.001 ? 3 : 5)}×` : '—';
+
+export const fmtRatio = (ours: number, baseline: number, what: string): string => (baseline > 0 ? `${fmtX(ours / baseline)} ${what}` : '—');
 
 /** "1,234 ev/s, p50 0.81 ms, p99 2.40 ms" */
 export const fmtRate = (s: Summary, unit = 'ev/s'): string => `${fmt(s.eventsPerSecond)} ${unit}, p50 ${fmtMs(s.p50)}, p99 ${fmtMs(s.p99)}`;
