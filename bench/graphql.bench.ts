@@ -193,7 +193,7 @@ const describe = (r: LoadResult, unit: string, perRequest = 1) =>
 export async function graphqlBench(serverUrl: string, options: GraphqlOptions): Promise<SectionResult> {
   const { quick, log } = options;
   const seconds = quick ? 5 : 20;
-  const warmup = quick ? 1 : 3;
+  const warmup = quick ? 0.5 : 3;
   const result = emptyResult();
   const run = randomUUID().slice(0, 8);
   const measure = async (name: string, url: string, pid: number, scenario: Pick<Scenario, 'connections' | 'check' | 'checkEvery'>, body: string | (() => string)) => {

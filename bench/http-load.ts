@@ -1,6 +1,9 @@
 import autocannon from 'autocannon';
 import { AUTH_HEADERS, rssMb } from './api-process.js';
 
+/** A GraphQL `errors` list (a field named `errors` holding a number or an object does not match). */
+export const GRAPHQL_ERRORS = /"errors"\s*:\s*\[/;
+
 export interface LoadOptions {
   url: string;
   connections: number;
@@ -9,7 +12,7 @@ export interface LoadOptions {
   body: string | (() => string);
   /**
    * Validates a parsed answer; returns what is wrong, or undefined. Every answer is searched for
-   * `"errors"`; this deeper check runs on one answer in `checkEvery`.
+   * a GraphQL `errors` list; this deeper check runs on one answer in `checkEvery`.
    */
   check?: (json: any) => string | undefined;
   checkEvery?: number;
@@ -62,7 +65,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
               firstError ??= `HTTP ${status}: ${responseBody.slice(0, 300)}`;
               return; // counted by autocannon as non-2xx
             }
-            if (responseBody.includes('"errors"')) {
+            if (GRAPHQL_ERRORS.test(responseBody)) {
               graphqlErrors++;
               firstError ??= responseBody.slice(0, 300);
               return;
