@@ -18,9 +18,9 @@ export interface ApiProcess {
  * /health answers 200. The rate limit is set as high as the config allows, so its check runs on
  * every request but never refuses one.
  */
-export async function startApi(databaseUrl: string, env: Record<string, string> = {}): Promise<ApiProcess> {
+export async function startApi(databaseUrl: string, env: Record<string, string> = {}, nodeArgs: readonly string[] = []): Promise<ApiProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [resolve('dist/apps/api/src/main.js')], {
+  const child = spawn(process.execPath, [...nodeArgs, resolve('dist/apps/api/src/main.js')], {
     env: {
       PATH: process.env.PATH,
       DATABASE_URL: databaseUrl,

@@ -10,6 +10,8 @@ import { emptyResult, fmt, fmtMs, fmtRatio, type Figure, type SectionResult, typ
 export interface GraphqlOptions {
   quick: boolean;
   log(message: string): void;
+  /** Run the API under --cpu-prof, writing its profile into this folder. */
+  profileDir?: string;
 }
 
 const CONNECTIONS = 50;
@@ -222,7 +224,7 @@ export async function graphqlBench(serverUrl: string, options: GraphqlOptions): 
   let api: ApiProcess | undefined;
   const ran = new Map<string, LoadResult>();
   try {
-    api = await startApi(db.url);
+    api = await startApi(db.url, {}, options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, '--cpu-prof-name=api.cpuprofile'] : []);
     const schema = await schemaEntries(api.url);
     const seeded = await seed(api.url, schema);
     for (const scenario of SCENARIOS) {
@@ -273,7 +275,7 @@ export async function graphqlBench(serverUrl: string, options: GraphqlOptions): 
   result.notes.push(
     `graphql: autocannon, ${CONNECTIONS} connections (${BATCH_CONNECTIONS} for 1,000-item batches), ${seconds} s after a ${warmup} s warm-up per scenario; our API (\`dist/apps/api/src/main.js\`, ` +
       `one ADMIN key sent as \`Authorization: Bearer\`, rate limit set high enough never to refuse) and bare Apollo each run in their own process. ` +
-      `Every answer is searched for \`"errors"\`; one in 20 (every makePromise in 5, every batch) is parsed and checked (the ledger's counts, a full page, ${fmt(BATCH)} appended and 0 rejected). ` +
+      `Every answer is searched for a GraphQL \`errors\` list; one in 20 (every makePromise in 5, every batch) is parsed and checked (the ledger's counts, a full page, ${fmt(BATCH)} appended and 0 rejected). ` +
       `RSS is the server's peak VmRSS, sampled every 200 ms.`,
     'graphql: data is seeded through the mutations: 21 customers; the probe customer has 80 promises (30 kept, 10 broken, 40 open). The scenarios run in the order listed, so later ones see the earlier ones’ writes.',
   );

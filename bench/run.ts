@@ -1,4 +1,4 @@
-// npm run bench -- [store] [graphql] [scale] [import] [--quick] [--profile] [--no-doc]
+// npm run bench -- [store] [graphql] [scale] [import] [deadlines] [--quick] [--profile] [--diagnose] [--no-doc]
 // Every figure is paired with a baseline measured in the same run; the table is printed and
 // written to docs/benchmarks.md (the hand-written part of that file below the marker is kept).
 import { execFileSync } from 'node:child_process';
@@ -6,23 +6,26 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBenchServer } from './bench-database.js';
+import { summariseProfiles } from './cpu-profile.summary.js';
 import { writeBenchmarksDoc } from './benchmarks.doc.js';
 import { deadlinesBench } from './deadlines.bench.js';
 import { graphqlBench } from './graphql.bench.js';
 import { importBench } from './import.bench.js';
-import { SECTIONS, emptyResult, figuresTable, fmt, targetsTable, type SectionName, type SectionResult, type TargetResult } from './report.js';
+import { SECTIONS, TARGETS, emptyResult, figuresTable, fmt, targetsTable, type SectionName, type SectionResult, type TargetId, type TargetResult } from './report.js';
 import { scaleBench } from './scale.bench.js';
 import { storeBench } from './store.bench.js';
 
-const USAGE = `usage: npm run bench -- [${SECTIONS.join('] [')}] [--quick] [--profile] [--no-doc]
+const USAGE = `usage: npm run bench -- [${SECTIONS.join('] [')}] [--quick] [--profile] [--diagnose] [--no-doc]
   sections   which to run (default: all)
   --quick    short runs and smaller data sets: the whole run takes under 2 minutes
-  --profile  write a V8 CPU profile of our event-store process (store) into a temporary folder
+  --profile  write V8 CPU profiles of our event-store process (store) and of the API (graphql)
+             into a temporary folder, and print where their time goes
+  --diagnose store: also measure copies of es_append with one change each (what limits appends)
   --no-doc   print the tables, leave docs/benchmarks.md alone`;
 
 const args = process.argv.slice(2);
 const flags = new Set(args.filter((a) => a.startsWith('--')));
-const unknownFlags = [...flags].filter((f) => !['--quick', '--profile', '--no-doc', '--help'].includes(f));
+const unknownFlags = [...flags].filter((f) => !['--quick', '--profile', '--diagnose', '--no-doc', '--help'].includes(f));
 const named = args.filter((a) => !a.startsWith('--'));
 const unknownSections = named.filter((s) => !(SECTIONS as readonly string[]).includes(s));
 if (flags.has('--help') || unknownFlags.length || unknownSections.length) {
@@ -46,8 +49,8 @@ try {
     const started = process.uptime();
     try {
       const run = {
-        store: () => storeBench(server.url, { quick, profileDir }),
-        graphql: () => graphqlBench(server.url, { quick, log }),
+        store: () => storeBench(server.url, { quick, profileDir, diagnose: flags.has('--diagnose') }),
+        graphql: () => graphqlBench(server.url, { quick, log, profileDir }),
         scale: () => scaleBench(server.url, { quick, log }),
         import: () => importBench(server.url, { quick, log }),
         deadlines: () => deadlinesBench(server.url, { quick }),
@@ -58,7 +61,11 @@ try {
       failed = true;
       const message = error instanceof Error ? error.message : String(error);
       log(`${section} failed: ${error instanceof Error ? error.stack : message}`);
-      results.set(section, { ...emptyResult(), notes: [`${section}: failed: ${message.split('\n')[0]}`] });
+      const reason = `the section failed: ${message.split('\n')[0]!.slice(0, 200)}`;
+      const targets = (Object.entries(TARGETS) as [TargetId, (typeof TARGETS)[TargetId]][])
+        .filter(([, t]) => t.section === section)
+        .map(([id]): TargetResult => ({ id, verdict: 'not run', measured: reason }));
+      results.set(section, { ...emptyResult(), targets, notes: [`${section}: ${reason}`] });
     }
     log(`${section} done in ${fmt(process.uptime() - started)} s`);
   }
@@ -77,7 +84,7 @@ const notes = all.flatMap((r) => r.notes);
 
 console.log(`\n${figuresTable(figures)}\n\n${targetsTable(targets)}\n`);
 for (const note of notes) console.log(`- ${note}`);
-if (profileDir) console.log(`\nCPU profile of our event-store process: ${profileDir}`);
+if (profileDir) console.log(`\nCPU profiles (open in Chrome DevTools or speedscope): ${profileDir}\n\n${await summariseProfiles(profileDir)}`);
 
 if (!flags.has('--no-doc')) {
   const commit = (() => {

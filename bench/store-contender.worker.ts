@@ -8,11 +8,14 @@ import { dumbo } from '@event-driven-io/dumbo';
 import pg from 'pg';
 import { NO_STREAM, PostgresEventStore, eventStoreMigrations } from '#libs/event-store';
 import { createPool, runMigrations } from '#libs/postgres';
+import { PositionPublisher, createVariants, explainPreCheck, measureVariants, type Variant } from './es-append-variants.js';
 import { timeOperations, type Sample } from './measure.js';
-import type { ContenderName, StoreCommand } from './store-protocol.js';
+import type { ContenderName, Diagnosis, StoreCommand } from './store-protocol.js';
 
 /** The operations both stores are measured on; each returns how many events it handled. */
 interface Contender {
+  /** Ours only: its pool, for `diagnose`. */
+  pool?: pg.Pool;
   synchronousCommit(): Promise<string>;
   appendOne(stream: string, n: number): Promise<number>;
   appendBatch(stream: string, size: number, n: number): Promise<number>;
@@ -44,6 +47,7 @@ async function ours(url: string): Promise<Contender> {
   await runMigrations(pool, eventStoreMigrations);
   const store = new PostgresEventStore(pool, url);
   return {
+    pool,
     synchronousCommit: async () => (await pool.query('show synchronous_commit')).rows[0].synchronous_commit,
     appendOne: async (stream, n) => {
       await store.appendToStream(stream, [{ id: randomUUID(), ...promiseMade(n) }], { expectedRevision: NO_STREAM });
@@ -128,8 +132,19 @@ const [name, url] = process.argv.slice(2) as [ContenderName, string];
 const contender = await (name === 'ours' ? ours(url) : emmett(url));
 const floor = name === 'ours' ? await floorTable(url) : undefined;
 let serial = 0;
+let diagnosis: { variants: Variant[]; publisher: PositionPublisher } | undefined;
 
-async function run(command: StoreCommand): Promise<Sample | string> {
+async function diagnose(workers: number, count: number, chunks: number): Promise<Diagnosis> {
+  const pool = contender.pool;
+  if (!pool) throw new Error('only our store can be diagnosed');
+  diagnosis ??= { variants: await createVariants(pool), publisher: await PositionPublisher.open(url) };
+  const preCheck = await explainPreCheck(pool);
+  const logEvents = Number((await pool.query('select count(*) as n from es_events')).rows[0].n);
+  const samples = await measureVariants(url, pool, diagnosis.publisher, diagnosis.variants, workers, count, chunks);
+  return { logEvents, preCheck, variants: diagnosis.variants.map((v) => [v.name, v.fn ? samples.get(v.name)! : null]) };
+}
+
+async function run(command: StoreCommand): Promise<Sample | Diagnosis | string> {
   switch (command.op) {
     case 'synchronousCommit':
       return contender.synchronousCommit();
@@ -156,7 +171,10 @@ async function run(command: StoreCommand): Promise<Sample | string> {
     case 'floorInsert':
       if (!floor) throw new Error('only the ours worker owns the floor table');
       return timeOperations(command.count, 1, (i) => floor.insert(i));
+    case 'diagnose':
+      return diagnose(command.workers, command.count, command.chunks);
     case 'close':
+      await diagnosis?.publisher.close();
       await contender.close();
       await floor?.close();
       return 'closed';

@@ -2,13 +2,15 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { scratchDatabase, type ScratchDatabase } from './bench-database.js';
 import { addSample, emptySample, summarise, type Sample } from './measure.js';
-import { emptyResult, fmt, fmtMs, fmtRate, fmtRatio, judge, type SectionResult } from './report.js';
-import type { ContenderName, StoreCommand } from './store-protocol.js';
+import { emptyResult, fmt, fmtMs, fmtRate, fmtRatio, judge, type Figure, type SectionResult } from './report.js';
+import type { ContenderName, Diagnosis, StoreCommand } from './store-protocol.js';
 
 export interface StoreOptions {
   quick: boolean;
   /** Write a V8 CPU profile of our contender's process into this folder. */
   profileDir?: string;
+  /** Also measure copies of es_append with one change each (what limits our appends). */
+  diagnose?: boolean;
 }
 
 /** A contender worker process (store-contender.worker.ts). */
@@ -35,7 +37,7 @@ class ContenderProcess {
 
   static start(name: ContenderName, url: string, profileDir?: string): Promise<ContenderProcess> {
     const worker = fileURLToPath(new URL('./store-contender.worker.js', import.meta.url));
-    const execArgv = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const execArgv = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=store-${name}.cpuprofile`] : [];
     const child = fork(worker, [name, url], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     return new Promise((resolve, reject) => {
       child.once('message', () => resolve(new ContenderProcess(name, child)));
@@ -147,6 +149,8 @@ export async function storeBench(serverUrl: string, options: StoreOptions): Prom
 
     const catchUp = await duel(ours, emmett, quick ? 2 : 4, () => ({ op: 'catchUp', pageSize: 1_000 }));
     add('(e) catch-up read of the whole log, pages of 1,000 (latency per page)', catchUp);
+    if (options.diagnose) result.figures.push(...(await diagnoseOurs(ours, quick)));
+
     const perPass = (s: Sample, passes: number) => Math.round(s.events / passes);
     result.notes.push(
       `store: (e) reads ${fmt(perPass(catchUp.ours, quick ? 2 : 4))} events per pass in ours and ${fmt(perPass(catchUp.emmett, quick ? 2 : 4))} in Emmett's store ` +
@@ -160,4 +164,28 @@ export async function storeBench(serverUrl: string, options: StoreOptions): Prom
     for (const db of databases) await db.drop();
   }
   return result;
+}
+
+/** Copies of es_append with one change each, against the shipped one, on the log the section just wrote. */
+async function diagnoseOurs(ours: ContenderProcess, quick: boolean): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  for (const workers of [1, 16]) {
+    const d = (await ours.send({ op: 'diagnose', workers, count: workers === 1 ? (quick ? 150 : 400) : quick ? 400 : 1_500, chunks: quick ? 2 : 4 })) as Diagnosis;
+    if (workers === 1) {
+      figures.push({ section: 'store', name: `diagnosis: es_append's idempotency pre-check planned now (generic plan), log of ${fmt(d.logEvents)} events`, ours: d.preCheck, baseline: '—', ratio: '—' });
+    }
+    const shipped = d.variants[0]![1]!;
+    const base = summarise(shipped);
+    for (const [name, sample] of d.variants) {
+      const s = sample && summarise(sample);
+      figures.push({
+        section: 'store',
+        name: `diagnosis, ${workers === 1 ? 'one writer' : '16 writers'}: ${name}`,
+        ours: s ? fmtRate(s) : 'not applicable to the current es_append',
+        baseline: `es_append as shipped: ${fmtRate(base)}`,
+        ratio: s ? fmtRatio(s.eventsPerSecond, base.eventsPerSecond, 'ev/s') : '—',
+      });
+    }
+  }
+  return figures;
 }
