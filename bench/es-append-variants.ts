@@ -159,23 +159,30 @@ function coalescer(pool: pg.Pool, fn: string, lanes: number) {
     });
 }
 
-/** Each variant, `chunks` times in turn, `count` single-event appends to new streams over `workers` connections. */
-export async function measureVariants(url: string, pool: pg.Pool, publisher: PositionPublisher, variants: readonly Variant[], workers: number, count: number, chunks: number): Promise<Map<string, Sample>> {
+/** Each variant, `chunks` times in turn: `count` appends of `size` events to new streams over `workers` connections (coalescing only for single events). */
+export async function measureVariants(
+  url: string,
+  pool: pg.Pool,
+  publisher: PositionPublisher,
+  variants: readonly Variant[],
+  run: { workers: number; count: number; chunks: number; size: number },
+): Promise<Map<string, Sample>> {
+  const { workers, count, chunks, size } = run;
   const results = new Map<string, Sample>(variants.map((v) => [v.name, emptySample()]));
-  const runnable = variants.filter((v) => v.fn);
+  const runnable = variants.filter((v) => v.fn && !(v.coalesce && size > 1));
   const fresh = new pg.Pool({ connectionString: url, max: workers, application_name: 'bench-fresh' });
   const event = (i: number) => ({ id: randomUUID(), type: 'PromiseMade', data: { promiseId: `P-${i}`, customerId: `C-${i % 500}`, note: 'diagnosis' }, metadata: {} });
   const direct = (via: pg.Pool, fn: string) => async (i: number) => {
     const { rows } = await via.query(`select stream_index, next_revision, last_position from ${fn}($1::text[], $2::bigint[], $3::jsonb)`, [
       [`promise-diag-${randomUUID()}`],
       ['-1'],
-      JSON.stringify([{ s: 1, ...event(i) }]),
+      JSON.stringify(Array.from({ length: size }, (_, k) => ({ s: 1, ...event(i * size + k) }))),
     ]);
     return BigInt(rows[0].last_position);
   };
   try {
     // Every fresh session runs es_append more than five times first, so plpgsql settles on its generic plans.
-    await timeOperations(workers * 8, workers, async (i) => (await direct(fresh, 'es_append')(i), 1));
+    await timeOperations(workers * 8, workers, async (i) => (await direct(fresh, 'es_append')(i), size));
     for (let chunk = 0; chunk < chunks; chunk++) {
       const order = chunk % 2 === 0 ? runnable : [...runnable].reverse();
       for (const variant of order) {
@@ -183,7 +190,7 @@ export async function measureVariants(url: string, pool: pg.Pool, publisher: Pos
         const sample = await timeOperations(count, workers, async (i) => {
           const position = await append(i);
           if (variant.notifyAfterCommit) publisher.publish(position);
-          return 1;
+          return size;
         });
         addSample(results.get(variant.name)!, sample);
       }

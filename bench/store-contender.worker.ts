@@ -134,14 +134,14 @@ const floor = name === 'ours' ? await floorTable(url) : undefined;
 let serial = 0;
 let diagnosis: { variants: Variant[]; publisher: PositionPublisher } | undefined;
 
-async function diagnose(workers: number, count: number, chunks: number): Promise<Diagnosis> {
+async function diagnose(run: { workers: number; count: number; chunks: number; size: number }): Promise<Diagnosis> {
   const pool = contender.pool;
   if (!pool) throw new Error('only our store can be diagnosed');
   diagnosis ??= { variants: await createVariants(pool), publisher: await PositionPublisher.open(url) };
   const preCheck = await explainPreCheck(pool);
   const logEvents = Number((await pool.query('select count(*) as n from es_events')).rows[0].n);
-  const samples = await measureVariants(url, pool, diagnosis.publisher, diagnosis.variants, workers, count, chunks);
-  return { logEvents, preCheck, variants: diagnosis.variants.map((v) => [v.name, v.fn ? samples.get(v.name)! : null]) };
+  const samples = await measureVariants(url, pool, diagnosis.publisher, diagnosis.variants, run);
+  return { logEvents, preCheck, variants: diagnosis.variants.map((v) => [v.name, samples.get(v.name)?.latencies.length ? samples.get(v.name)! : null]) };
 }
 
 async function run(command: StoreCommand): Promise<Sample | Diagnosis | string> {
@@ -172,7 +172,7 @@ async function run(command: StoreCommand): Promise<Sample | Diagnosis | string> 
       if (!floor) throw new Error('only the ours worker owns the floor table');
       return timeOperations(command.count, 1, (i) => floor.insert(i));
     case 'diagnose':
-      return diagnose(command.workers, command.count, command.chunks);
+      return diagnose(command);
     case 'close':
       await diagnosis?.publisher.close();
       await contender.close();

@@ -10,12 +10,13 @@ export type StoreCommand =
   | { op: 'readStream'; stream: string; count: number }
   | { op: 'catchUp'; pageSize: number }
   | { op: 'floorInsert'; count: number }
-  | { op: 'diagnose'; workers: number; count: number; chunks: number }
+  | { op: 'diagnose'; workers: number; count: number; chunks: number; size: number }
   | { op: 'close' };
 
 /** The answer to `diagnose`: how the pre-check is planned, and each es_append variant's sample (null: its change did not apply). */
 export interface Diagnosis {
   logEvents: number;
   preCheck: string;
+  /** null: its change did not apply, or it does not apply to this kind of append. */
   variants: [string, import('./measure.js').Sample | null][];
 }

@@ -169,19 +169,23 @@ export async function storeBench(serverUrl: string, options: StoreOptions): Prom
 /** Copies of es_append with one change each, against the shipped one, on the log the section just wrote. */
 async function diagnoseOurs(ours: ContenderProcess, quick: boolean): Promise<Figure[]> {
   const figures: Figure[] = [];
-  for (const workers of [1, 16]) {
-    const d = (await ours.send({ op: 'diagnose', workers, count: workers === 1 ? (quick ? 150 : 400) : quick ? 400 : 1_500, chunks: quick ? 2 : 4 })) as Diagnosis;
-    if (workers === 1) {
+  const runs = [
+    { label: 'one writer, single events', workers: 1, size: 1, count: quick ? 150 : 400 },
+    { label: '16 writers, single events', workers: 16, size: 1, count: quick ? 400 : 1_500 },
+    { label: 'one writer, batches of 1,000', workers: 1, size: 1_000, count: quick ? 3 : 8 },
+  ];
+  for (const run of runs) {
+    const d = (await ours.send({ op: 'diagnose', workers: run.workers, size: run.size, count: run.count, chunks: quick ? 2 : 4 })) as Diagnosis;
+    if (run === runs[0]) {
       figures.push({ section: 'store', name: `diagnosis: es_append's idempotency pre-check planned now (generic plan), log of ${fmt(d.logEvents)} events`, ours: d.preCheck, baseline: '—', ratio: '—' });
     }
-    const shipped = d.variants[0]![1]!;
-    const base = summarise(shipped);
-    for (const [name, sample] of d.variants) {
+    const base = summarise(d.variants[0]![1]!);
+    for (const [name, sample] of d.variants.slice(1)) {
       const s = sample && summarise(sample);
       figures.push({
         section: 'store',
-        name: `diagnosis, ${workers === 1 ? 'one writer' : '16 writers'}: ${name}`,
-        ours: s ? fmtRate(s) : 'not applicable to the current es_append',
+        name: `diagnosis, ${run.label}: ${name}`,
+        ours: s ? fmtRate(s) : 'not applicable',
         baseline: `es_append as shipped: ${fmtRate(base)}`,
         ratio: s ? fmtRatio(s.eventsPerSecond, base.eventsPerSecond, 'ev/s') : '—',
       });
