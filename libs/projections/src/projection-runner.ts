@@ -12,7 +12,8 @@ export interface ProjectionRunnerOptions {
   batchSize?: number;
 }
 
-const CHANNEL = 'projection_checkpoints';
+/** Notified with `name:position` whenever a projection's checkpoint commits. */
+export const CHECKPOINT_CHANNEL = 'projection_checkpoints';
 const STANDBY_RETRY_MS = 2_000;
 const FALLBACK_POLL_MS = 250;
 
@@ -58,30 +59,38 @@ export class ProjectionRunner {
     for (const wake of [...this.waiters]) wake();
   }
 
-  /** Resolves once every projection's checkpoint has reached `position` (in this or another process). */
+  /**
+   * Resolves once every projection's checkpoint has reached `position`, whichever process runs
+   * them: woken by the checkpoint notifications, with a poll of the checkpoint table as fallback.
+   * @throws ProjectionLagError (code `UNAVAILABLE`) naming the projections still behind after `timeoutMs`.
+   */
   async waitFor(position: bigint, timeoutMs: number): Promise<void> {
     if (this.reached(position)) return;
     await this.ensureListener();
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      await this.refreshPositions();
-      if (this.reached(position)) return;
+    await this.refreshPositions();
+    while (!this.reached(position)) {
       const left = deadline - Date.now();
       if (left <= 0) {
+        await this.refreshPositions();
+        if (this.reached(position)) return;
         const stuck = this.names.filter((n) => (this.positions.get(n) ?? 0n) < position);
         throw new ProjectionLagError(
           `read models did not catch up within ${timeoutMs} ms (projection ${stuck.join(', ')} is behind position ${position})`,
         );
       }
-      await new Promise<void>((resolve) => {
-        const done = () => {
+      // A notification carries the new checkpoint, so only a timed-out wait needs the table.
+      const notified = await new Promise<boolean>((resolve) => {
+        const done = (woken: boolean) => {
           clearTimeout(timer);
-          this.waiters.delete(done);
-          resolve();
+          this.waiters.delete(wake);
+          resolve(woken);
         };
-        const timer = setTimeout(done, Math.min(left, FALLBACK_POLL_MS));
-        this.waiters.add(done);
+        const wake = () => done(true);
+        const timer = setTimeout(() => done(false), Math.min(left, FALLBACK_POLL_MS));
+        this.waiters.add(wake);
       });
+      if (!notified || !this.listener) await this.refreshPositions();
     }
   }
 
@@ -115,7 +124,7 @@ export class ProjectionRunner {
     this.listener = client;
     try {
       await client.connect();
-      await client.query(`listen ${CHANNEL}`);
+      await client.query(`listen ${CHECKPOINT_CHANNEL}`);
     } catch {
       this.listener = undefined; // the fallback poll still works
       await client.end().catch(() => undefined);
@@ -193,26 +202,43 @@ export class ProjectionRunner {
   }
 }
 
-/** Applies a batch and moves the checkpoint from `from` to `to` in one transaction. */
+/** Where a batch is applied: the live tables, or a rebuild's side schema. */
+export interface BatchTarget {
+  /** The side schema of a rebuild (default: the live tables, with a checkpoint notification). */
+  schema?: string;
+}
+
+/**
+ * Applies a batch and moves the checkpoint from `from` to `to` in one transaction. The checkpoint
+ * row is locked first, before any read-model table: a rebuild's swap locks it first too, so the
+ * two queue up instead of deadlocking, and a moved checkpoint is noticed before any work is done.
+ */
 export async function applyBatch(
   pool: pg.Pool,
   projection: Projection,
   batch: Parameters<Projection['apply']>[0],
   from: bigint,
   to: bigint,
-  schema?: string,
+  target: BatchTarget = {},
 ): Promise<void> {
+  const { schema } = target;
+  const checkpoints = schema ? `${schema}.projection_checkpoints` : 'projection_checkpoints';
   const client = await pool.connect();
   try {
     await client.query('begin');
-    if (schema) await client.query(`set local search_path = ${schema}, public`);
+    const { rows } = await client.query<{ position: string }>(`select position from ${checkpoints} where name = $1 for update`, [
+      projection.name,
+    ]);
+    if (rows[0]?.position !== from.toString()) throw new CheckpointMovedError(`checkpoint of ${projection.name} moved`);
+    if (schema) {
+      await client.query(`set local search_path = ${schema}, public`);
+      // A rebuild that dies is started over, so its batches need not wait for the disk; the swap
+      // commits synchronously, which flushes everything before it.
+      await client.query('set local synchronous_commit = off');
+    }
     await projection.apply(batch, client);
-    const moved = await client.query(
-      `update ${schema ? `${schema}.` : ''}projection_checkpoints set position = $2, updated_at = now() where name = $1 and position = $3`,
-      [projection.name, to.toString(), from.toString()],
-    );
-    if (moved.rowCount !== 1) throw new CheckpointMovedError(`checkpoint of ${projection.name} moved`);
-    if (!schema) await client.query('select pg_notify($1, $2)', [CHANNEL, `${projection.name}:${to}`]);
+    await client.query(`update ${checkpoints} set position = $2, updated_at = now() where name = $1`, [projection.name, to.toString()]);
+    if (!schema) await client.query('select pg_notify($1, $2)', [CHECKPOINT_CHANNEL, `${projection.name}:${to}`]);
     await client.query('commit');
   } catch (error) {
     await client.query('rollback').catch(() => undefined);

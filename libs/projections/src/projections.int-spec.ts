@@ -9,7 +9,7 @@ import { defaultCostPolicyEvents, COST_POLICY_STREAM } from '#libs/domain';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { LedgerQueries, ProjectionRunner, ledgerProjections, projectionMigrations, rebuildProjections } from './index.js';
 
-const TABLES = ['rm_customers', 'rm_promises', 'rm_promise_versions', 'rm_errors', 'rm_error_versions', 'rm_cost_policies', 'rm_timeline'];
+const TABLES = ['rm_customers', 'rm_promises', 'rm_errors', 'rm_cost_policies', 'rm_timeline'];
 
 interface Ledger {
   db: TestDatabase;

@@ -1,7 +1,7 @@
 import type { Migration } from '#libs/postgres';
 
-// Read models: `rm_*` hold the current state, `*_versions` every state with the recorded-time range
-// in which it was true (for asOf queries).
+// Read models: `rm_*` tables, one row per customer, promise, error incident, cost policy and
+// timeline entry, with the recorded times that answer asOf queries (0101).
 export const projectionMigrations: Migration[] = [
   {
     id: '0100_read_models',
@@ -118,6 +118,44 @@ create table rm_timeline (
   data jsonb not null
 );
 create index rm_timeline_customer on rm_timeline (customer_id, position);
+`,
+  },
+  {
+    // Time travel from recorded-time columns instead of version rows: a promise leaves OPEN at
+    // most once and an error is voided at most once, so "as recorded up to T" needs only when each
+    // row was created and when its one ledger-relevant change was recorded (docs/architecture.md,
+    // "Read models and time travel"). Existing rows take those times from their version rows.
+    id: '0101_read_models_recorded_times',
+    sql: `
+alter table rm_promises
+  add column made_recorded_at timestamptz not null default now(),
+  add column settled_recorded_at timestamptz;
+update rm_promises p set made_recorded_at = v.made, settled_recorded_at = v.settled
+  from (select id, min(valid_from) as made, min(valid_from) filter (where status <> 'OPEN') as settled
+          from rm_promise_versions group by id) v
+ where v.id = p.id;
+
+alter table rm_errors
+  add column recorded_at timestamptz not null default now(),
+  add column voided_recorded_at timestamptz;
+update rm_errors e set recorded_at = v.recorded, voided_recorded_at = v.voided
+  from (select id, min(valid_from) as recorded, min(valid_from) filter (where status = 'VOIDED') as voided
+          from rm_error_versions group by id) v
+ where v.id = e.id;
+
+drop table rm_promise_versions;
+drop table rm_error_versions;
+
+-- The brand ledger reads every promise (of a kind): an index-only scan of this is a fraction of the table.
+drop index rm_promises_customer_kind;
+create index rm_promises_ledger on rm_promises (customer_kind)
+  include (status, made_recorded_at, settled_recorded_at, kept_at, broken_at);
+
+-- Error costs filter on occurredAt, with or without a kind; voided rows are filtered after, as of asOf.
+drop index rm_errors_occurred;
+drop index rm_errors_kind;
+create index rm_errors_occurred on rm_errors (occurred_at);
+create index rm_errors_kind on rm_errors (customer_kind, occurred_at);
 `,
   },
 ];

@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { EventStore } from '#libs/event-store';
-import { applyBatch } from './projection-runner.js';
+import type { EventStore, StoredEvent } from '#libs/event-store';
+import { CHECKPOINT_CHANNEL, applyBatch, projectionLockKey } from './projection-runner.js';
 import type { Projection } from './projection.js';
 
 export interface RebuildProgress {
@@ -13,79 +13,177 @@ export interface RebuildProgress {
 
 export interface RebuildOptions {
   pool: pg.Pool;
+  /** Accepted for symmetry with the runner's options; the rebuild needs only the pool. */
+  connectionString?: string;
   eventStore: EventStore;
   projections: readonly Projection[];
   /** Only these projections (default: all). */
   names?: readonly string[];
+  /** Events read from the log per batch (default 2,000). */
   batchSize?: number;
   onProgress?: (progress: RebuildProgress) => void;
 }
 
+/** A projection's copy of its tables in a side schema, filled while the live tables keep serving. */
+interface Side {
+  projection: Projection;
+  schema: string;
+  /** `create index` statements to run once the copy is filled. */
+  deferredIndexes: string[];
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+
 /**
- * Rebuilds read models from the log into fresh tables in a side schema while the live ones keep
- * serving, then swaps them in and moves the checkpoint in one transaction. A runner working on the
- * old tables meanwhile notices the moved checkpoint (its compare-and-set fails) and carries on
- * from the rebuilt position.
+ * Rebuilds read models from the start of the log into fresh tables in a side schema while the
+ * live ones keep serving, then swaps them in and moves their checkpoints in one transaction. The
+ * log is read once for all selected projections. A runner working on the old tables meanwhile
+ * notices the moved checkpoint (its compare-and-set fails) and carries on from the rebuilt position.
+ * @returns the number of log events replayed and the wall time, swap included.
  */
-/** Returns the number of log events replayed (each selected read model replays all of them). */
 export async function rebuildProjections(options: RebuildOptions): Promise<{ events: number; seconds: number }> {
-  const selected = options.projections.filter((p) => !options.names?.length || options.names.includes(p.name));
   const unknown = options.names?.filter((n) => !options.projections.some((p) => p.name === n)) ?? [];
   if (unknown.length) {
     throw new Error(`unknown projection ${unknown.join(', ')}; known: ${options.projections.map((p) => p.name).join(', ')}`);
   }
-  const started = Date.now();
-  // Side by side: each reads the log itself, so on several cores they overlap.
-  const counts = await Promise.all(selected.map((projection) => rebuildOne(options, projection)));
-  return { events: Math.max(0, ...counts), seconds: (Date.now() - started) / 1000 };
-}
-
-async function rebuildOne(options: RebuildOptions, projection: Projection): Promise<number> {
-  const { pool } = options;
-  const schema = `rebuild_${projection.name}_${Date.now()}`;
-  const total = Number(await options.eventStore.headPosition());
-  await pool.query(`create schema ${schema}`);
+  const selected = options.projections.filter((p) => !options.names?.length || options.names.includes(p.name));
+  for (const name of selected.flatMap((p) => [p.name, ...p.tables])) {
+    if (!IDENTIFIER.test(name)) throw new Error(`projection and table names must be plain identifiers, not "${name}"`);
+  }
+  // Two rebuilds at once would swap each other's tables out: the second one is refused.
+  const guard = await options.pool.connect();
+  let locked = false;
   try {
-    for (const table of [...projection.tables, 'projection_checkpoints']) {
-      await pool.query(`create table ${schema}.${table} (like public.${table} including all)`);
-    }
-    await pool.query(`insert into ${schema}.projection_checkpoints (name, position) values ($1, 0)`, [projection.name]);
-
-    const started = Date.now();
-    let position = 0n;
-    let processed = 0;
-    for (;;) {
-      const batch = await options.eventStore.readAll({ fromPosition: position, maxCount: options.batchSize ?? 2_000 });
-      if (batch.length === 0) break;
-      const last = batch[batch.length - 1]!.position;
-      await applyBatch(pool, projection, batch, position, last, schema);
-      position = last;
-      processed += batch.length;
-      const seconds = Math.max((Date.now() - started) / 1000, 0.001);
-      options.onProgress?.({ projection: projection.name, processed, total, eventsPerSecond: Math.round(processed / seconds) });
-    }
-    await swap(pool, projection, schema, position);
-    return processed;
+    const { rows } = await guard.query<{ locked: boolean }>('select pg_try_advisory_lock($1::bigint) as locked', [projectionLockKey('rebuild')]);
+    locked = rows[0]!.locked;
   } finally {
-    await pool.query(`drop schema if exists ${schema} cascade`);
+    if (!locked) guard.release();
+  }
+  if (!locked) throw new Error('another projection rebuild is running on this database');
+  const started = Date.now();
+  const sides: Side[] = [];
+  try {
+    for (const projection of selected) sides.push(await prepareSide(options.pool, projection, started));
+    const { events, position } = await replay(options, sides);
+    await Promise.all(sides.map((side) => completeSide(options.pool, side)));
+    await swap(options.pool, sides, position);
+    return { events, seconds: (Date.now() - started) / 1000 };
+  } finally {
+    for (const side of sides) await options.pool.query(`drop schema if exists ${side.schema} cascade`);
+    await guard.query('select pg_advisory_unlock($1::bigint)', [projectionLockKey('rebuild')]).catch(() => undefined);
+    guard.release();
   }
 }
 
-async function swap(pool: pg.Pool, projection: Projection, schema: string, position: bigint): Promise<void> {
+/**
+ * Copies the live tables' definitions with only their primary keys and unique indexes (the
+ * replay looks rows up and upserts by them). The other indexes keep their names and are built
+ * once the copy is filled, which is much cheaper than maintaining them row by row.
+ */
+async function prepareSide(pool: pg.Pool, projection: Projection, stamp: number): Promise<Side> {
+  const schema = `rebuild_${projection.name}_${stamp}`;
+  const side: Side = { projection, schema, deferredIndexes: [] };
+  await pool.query(`create schema ${schema}`);
+  await pool.query(`create table ${schema}.projection_checkpoints (like public.projection_checkpoints including all)`);
+  await pool.query(`insert into ${schema}.projection_checkpoints (name, position) values ($1, 0)`, [projection.name]);
+  for (const table of projection.tables) {
+    await pool.query(`create table ${schema}.${table} (like public.${table} including all excluding indexes)`);
+    const { rows } = await pool.query<{ name: string; definition: string; unique: boolean; constraint_name: string | null; constraint_type: string | null }>(
+      `select i.relname as name, pg_get_indexdef(i.oid) as definition, x.indisunique as unique,
+              c.conname as constraint_name, c.contype as constraint_type
+         from pg_index x
+         join pg_class i on i.oid = x.indexrelid
+         join pg_class t on t.oid = x.indrelid
+         join pg_namespace n on n.oid = t.relnamespace
+         left join pg_constraint c on c.conindid = i.oid and c.conrelid = t.oid
+        where n.nspname = 'public' and t.relname = $1
+        order by i.relname`,
+      [table],
+    );
+    for (const index of rows) {
+      const definition = onSchema(index.definition, schema, table);
+      if (!index.unique) {
+        side.deferredIndexes.push(definition);
+        continue;
+      }
+      await pool.query(definition);
+      if (index.constraint_name) {
+        const kind = index.constraint_type === 'p' ? 'primary key' : 'unique';
+        await pool.query(`alter table ${schema}.${table} add constraint ${index.constraint_name} ${kind} using index ${index.name}`);
+      }
+    }
+  }
+  return side;
+}
+
+/** `create index x on public.t …` → `create index x on side.t …` (an index lives in its table's schema). */
+function onSchema(definition: string, schema: string, table: string): string {
+  const match = /^(CREATE (?:UNIQUE )?INDEX \S+ ON (?:ONLY )?)(\S+)( .*)$/s.exec(definition);
+  if (!match || match[2] !== `public.${table}`) throw new Error(`cannot copy index definition: ${definition}`);
+  return `${match[1]}${schema}.${table}${match[3]}`;
+}
+
+/** Reads the log once and applies each batch to every side; the next read overlaps the writes. */
+async function replay(options: RebuildOptions, sides: readonly Side[]): Promise<{ events: number; position: bigint }> {
+  const { pool, eventStore } = options;
+  const total = Number(await eventStore.headPosition());
+  const maxCount = options.batchSize ?? 2_000;
+  const read = (fromPosition: bigint) => {
+    const pending = eventStore.readAll({ fromPosition, maxCount });
+    pending.catch(() => undefined); // awaited below; a failing apply must not leave it unhandled
+    return pending;
+  };
+  const started = Date.now();
+  let position = 0n;
+  let events = 0;
+  let next: Promise<StoredEvent[]> = read(position);
+  for (;;) {
+    const batch = await next;
+    if (batch.length === 0) break;
+    const last = batch[batch.length - 1]!.position;
+    next = read(last);
+    await Promise.all(sides.map((side) => applyBatch(pool, side.projection, batch, position, last, { schema: side.schema })));
+    position = last;
+    events += batch.length;
+    const eventsPerSecond = Math.round(events / Math.max((Date.now() - started) / 1000, 0.001));
+    for (const side of sides) {
+      options.onProgress?.({ projection: side.projection.name, processed: events, total: Math.max(total, events), eventsPerSecond });
+    }
+  }
+  return { events, position };
+}
+
+async function completeSide(pool: pg.Pool, side: Side): Promise<void> {
+  for (const definition of side.deferredIndexes) await pool.query(definition);
+  // Fresh tables have no statistics until autovacuum comes by: the first queries would plan blind.
+  for (const table of side.projection.tables) await pool.query(`analyze ${side.schema}.${table}`);
+}
+
+/**
+ * Moves the live tables out and the rebuilt ones in, and sets the checkpoints, in one transaction.
+ * The checkpoint rows are locked first, as every runner's batch does, so a batch in flight
+ * finishes before the swap and the next one waits for it (then finds its checkpoint moved).
+ */
+async function swap(pool: pg.Pool, sides: readonly Side[], position: bigint): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('begin');
-    await client.query('select position from projection_checkpoints where name = $1 for update', [projection.name]);
-    await client.query(`create schema ${schema}_old`);
-    for (const table of projection.tables) {
-      await client.query(`alter table public.${table} set schema ${schema}_old`);
-      await client.query(`alter table ${schema}.${table} set schema public`);
+    await client.query('select name from projection_checkpoints where name = any($1) order by name for update', [
+      sides.map((s) => s.projection.name),
+    ]);
+    for (const side of sides) {
+      await client.query(`create schema ${side.schema}_old`);
+      for (const table of side.projection.tables) {
+        await client.query(`alter table public.${table} set schema ${side.schema}_old`);
+        await client.query(`alter table ${side.schema}.${table} set schema public`);
+      }
+      await client.query(
+        `insert into projection_checkpoints (name, position) values ($1, $2)
+         on conflict (name) do update set position = excluded.position, updated_at = now()`,
+        [side.projection.name, position.toString()],
+      );
+      await client.query('select pg_notify($1, $2)', [CHECKPOINT_CHANNEL, `${side.projection.name}:${position}`]);
     }
-    await client.query(
-      `insert into projection_checkpoints (name, position) values ($1, $2)
-       on conflict (name) do update set position = excluded.position, updated_at = now()`,
-      [projection.name, position.toString()],
-    );
     await client.query('commit');
   } catch (error) {
     await client.query('rollback').catch(() => undefined);
@@ -93,5 +191,5 @@ async function swap(pool: pg.Pool, projection: Projection, schema: string, posit
   } finally {
     client.release();
   }
-  await pool.query(`drop schema if exists ${schema}_old cascade`);
+  for (const side of sides) await pool.query(`drop schema if exists ${side.schema}_old cascade`);
 }

@@ -1,18 +1,33 @@
-/** A malformed cursor is the caller's mistake. */
+/** A malformed cursor is the caller's mistake: the edge maps `code` to a GraphQL error. */
 export class InvalidCursorError extends Error {
   readonly code = 'BAD_USER_INPUT';
   readonly fields = { after: 'not a cursor this server issued' };
 }
 
-/** Opaque cursors: the sort key of the last row, base64url-encoded. */
-export const encodeCursor = (key: readonly (string | number)[]): string => Buffer.from(JSON.stringify(key)).toString('base64url');
+/** What each part of a sort key must look like before it reaches SQL. */
+export type CursorPart = 'string' | 'time' | 'position';
 
-export function decodeCursor(cursor: string, shape: readonly ('string' | 'number')[]): (string | number)[] {
+const VALID: Record<CursorPart, (value: unknown) => boolean> = {
+  string: (v) => typeof v === 'string',
+  time: (v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v) && !Number.isNaN(Date.parse(v)),
+  position: (v) => typeof v === 'string' && /^\d{1,19}$/.test(v) && BigInt(v) <= 9_223_372_036_854_775_807n,
+};
+
+/** Opaque cursors: the sort key of the last row, base64url-encoded JSON. */
+export const encodeCursor = (key: readonly string[]): string => Buffer.from(JSON.stringify(key)).toString('base64url');
+
+/**
+ * The sort key inside a cursor this server issued.
+ * @throws InvalidCursorError (code `BAD_USER_INPUT`) for anything else, so a forged or truncated
+ * cursor never reaches SQL.
+ */
+export function decodeCursor(cursor: string, shape: readonly CursorPart[]): string[] {
+  let key: unknown;
   try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(key) && key.length === shape.length && key.every((v, i) => typeof v === shape[i])) return key;
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through
+    key = undefined;
   }
+  if (Array.isArray(key) && key.length === shape.length && key.every((v, i) => VALID[shape[i]!](v))) return key as string[];
   throw new InvalidCursorError(`after: "${cursor.slice(0, 40)}" is not a valid cursor`);
 }

@@ -29,6 +29,11 @@ class Where {
     this.parts.push(sql(`$${this.params.length}`));
     return this;
   }
+  /** Adds a parameter used by hand; returns its placeholder. */
+  push(value: unknown): string {
+    this.params.push(value instanceof Date ? value.toISOString() : value);
+    return `$${this.params.length}`;
+  }
   raw(sql: string): this {
     this.parts.push(sql);
     return this;
@@ -137,12 +142,14 @@ export class LedgerQueries {
   }
 
   async errorCostSummary(args: { customerId: string; from?: Date; to?: Date; asOf?: Date }): Promise<ErrorCostSummaryView> {
-    const { source, where } = this.errorRows(args.asOf);
-    where.add((p) => `customer_id = ${p}`, args.customerId).add((p) => `occurred_at >= ${p}`, args.from).add((p) => `occurred_at < ${p}`, args.to);
+    const where = this.errorRows(args.asOf)
+      .add((p) => `customer_id = ${p}`, args.customerId)
+      .add((p) => `occurred_at >= ${p}`, args.from)
+      .add((p) => `occurred_at < ${p}`, args.to);
     const { rows } = await this.pool.query(
       `select currency, count(*)::int as errors, count(*) filter (where type = 'BILLING')::int as billing,
               count(*) filter (where type = 'SHIPPING')::int as shipping, sum(cost_minor)::text as total
-         from ${source} ${where} group by currency order by currency nulls first`,
+         from rm_errors ${where} group by currency order by currency nulls first`,
       where.params,
     );
     const summary: ErrorCostSummaryView = { errors: 0, billingErrors: 0, shippingErrors: 0, unpricedErrors: 0, cost: [] };
@@ -163,11 +170,13 @@ export class LedgerQueries {
       ERROR_TYPE: 'type',
       MONTH: `to_char(occurred_at at time zone 'UTC', 'YYYY-MM')`,
     }[args.groupBy];
-    const { source, where } = this.errorRows(args.asOf);
-    where.add((p) => `occurred_at >= ${p}`, args.from).add((p) => `occurred_at < ${p}`, args.to).add((p) => `customer_kind = ${p}`, args.customerKind);
+    const where = this.errorRows(args.asOf)
+      .add((p) => `occurred_at >= ${p}`, args.from)
+      .add((p) => `occurred_at < ${p}`, args.to)
+      .add((p) => `customer_kind = ${p}`, args.customerKind);
     const { rows } = await this.pool.query(
       `select ${key} as key, currency, count(*)::int as errors, sum(cost_minor)::text as total
-         from ${source} ${where} group by 1, 2 order by 1, 2 nulls first`,
+         from rm_errors ${where} group by 1, 2 order by 1, 2 nulls first`,
       where.params,
     );
     const byKey = new Map<string, ErrorCostRowView>();
@@ -181,16 +190,18 @@ export class LedgerQueries {
     return [...byKey.values()];
   }
 
-  /** Cost of the errors of the last `windowDays` × 365 / windowDays: the yearly saving if they stopped. */
+  /**
+   * Cost of the errors that occurred in [now − windowDays, now], × 365 / windowDays per currency
+   * (rounded half up to minor units): the yearly saving if they stopped. `asOf` limits what is
+   * known (recorded time), `now` places the window; to forecast as of a past moment pass both.
+   */
   async errorCostForecast(args: { customerId?: string; windowDays: number; now: Date; asOf?: Date }): Promise<ErrorCostForecastView> {
-    const { source, where } = this.errorRows(args.asOf);
-    const end = args.asOf && args.asOf < args.now ? args.asOf : args.now;
-    where
+    const where = this.errorRows(args.asOf)
       .add((p) => `customer_id = ${p}`, args.customerId)
-      .add((p) => `occurred_at >= ${p}`, new Date(end.getTime() - args.windowDays * DAY_MS))
-      .add((p) => `occurred_at <= ${p}`, end);
+      .add((p) => `occurred_at >= ${p}`, new Date(args.now.getTime() - args.windowDays * DAY_MS))
+      .add((p) => `occurred_at <= ${p}`, args.now);
     const { rows } = await this.pool.query(
-      `select currency, count(*)::int as errors, sum(cost_minor)::text as total from ${source} ${where} group by currency order by currency`,
+      `select currency, count(*)::int as errors, sum(cost_minor)::text as total from rm_errors ${where} group by currency order by currency`,
       where.params,
     );
     let errorsInWindow = 0;
@@ -221,35 +232,48 @@ export class LedgerQueries {
     }));
   }
 
+  /** Every event about the customer, oldest first (by log position). */
   async timeline(args: { customerId: string; first: number; after?: string }): Promise<Page<TimelineEntryView>> {
     const where = new Where().add((p) => `customer_id = ${p}`, args.customerId);
-    if (args.after) where.add((p) => `position > ${p}`, String(decodeCursor(args.after, ['string'])[0]));
-    where.params.push(args.first + 1);
-    const { rows } = await this.pool.query(
-      `select position::text, type, occurred_at, recorded_at, summary, data from rm_timeline ${where} order by position limit $${where.params.length}`,
-      where.params,
-    );
+    const countParams = [...where.params];
+    if (args.after) where.add((p) => `position > ${p}::bigint`, decodeCursor(args.after, ['position'])[0]);
+    const limit = where.push(args.first + 1);
+    const [{ rows }, count] = await Promise.all([
+      this.pool.query(
+        `select position::text, type, occurred_at, recorded_at, summary, data from rm_timeline ${where} order by position limit ${limit}`,
+        where.params,
+      ),
+      this.pool.query<{ n: number }>('select count(*)::int as n from rm_timeline where customer_id = $1', countParams),
+    ]);
     const nodes = rows.slice(0, args.first).map((r) => ({
       position: r.position, type: r.type, occurredAt: r.occurred_at, recordedAt: r.recorded_at, summary: r.summary, data: r.data,
     }));
     const last = nodes.at(-1);
-    return { nodes, totalCount: -1, hasNextPage: rows.length > args.first, endCursor: last ? encodeCursor([last.position]) : null };
+    return {
+      nodes,
+      totalCount: count.rows[0]!.n,
+      hasNextPage: rows.length > args.first,
+      endCursor: last ? encodeCursor([last.position]) : null,
+    };
   }
 
-  private errorRows(asOf?: Date): { source: string; where: Where } {
-    if (!asOf) return { source: 'rm_errors', where: new Where().raw(`status <> 'VOIDED'`) };
-    const where = new Where().add((p) => `valid_from <= ${p} and (valid_to is null or valid_to > ${p})`, asOf).raw(`status <> 'VOIDED'`);
-    return { source: 'rm_error_versions', where };
+  /** Error rows that count as of `asOf` (default: now): recorded by then and not voided by then. */
+  private errorRows(asOf?: Date): Where {
+    if (!asOf) return new Where().raw('voided_recorded_at is null');
+    return new Where().add((p) => `recorded_at <= ${p} and (voided_recorded_at is null or voided_recorded_at > ${p})`, asOf);
   }
 
+  /**
+   * A promise leaves OPEN at most once, so as of T it exists if made by T, and has its current
+   * status if it was settled by T (else it was still OPEN). Settlement time, for the streak, is
+   * keptAt or brokenAt: a promise kept late broke at its deadline.
+   */
   private async ledger(where: Where, asOf?: Date): Promise<LedgerView> {
-    let source = 'rm_promises';
-    if (asOf) {
-      source = 'rm_promise_versions';
-      where.add((p) => `valid_from <= ${p} and (valid_to is null or valid_to > ${p})`, asOf);
-    }
+    const cut = asOf ? `${where.push(asOf)}::timestamptz` : `'infinity'::timestamptz`;
     const { rows } = await this.pool.query(
-      `with p as (select status, kept_at, broken_at from ${source} ${where}),
+      `with p as (
+              select case when settled_recorded_at <= ${cut} then status else 'OPEN' end as status, kept_at, broken_at
+                from rm_promises ${where.raw(`made_recorded_at <= ${cut}`)}),
             agg as (
               select count(*)::int as made,
                      count(*) filter (where status = 'OPEN')::int as open,
@@ -289,7 +313,7 @@ export class LedgerQueries {
     const countParams = [...where.params];
     const countSql = `select count(*)::int as n from ${table} ${where}`;
     if (args.after) {
-      const [a, b] = decodeCursor(args.after, ['string', 'string']);
+      const [a, b] = decodeCursor(args.after, ['time', 'string']);
       where.params.push(a, b);
       where.raw(`(${order[0]}, ${order[1]}) > ($${where.params.length - 1}::timestamptz, $${where.params.length})`);
     }
