@@ -149,7 +149,7 @@ export class LedgerQueries {
     const { rows } = await this.pool.query(
       `select currency, count(*)::int as errors, count(*) filter (where type = 'BILLING')::int as billing,
               count(*) filter (where type = 'SHIPPING')::int as shipping, sum(cost_minor)::text as total
-         from rm_errors ${where} group by currency order by currency nulls first`,
+         from rm_errors ${where} group by currency order by currency collate "C" nulls first`,
       where.params,
     );
     const summary: ErrorCostSummaryView = { errors: 0, billingErrors: 0, shippingErrors: 0, unpricedErrors: 0, cost: [] };
@@ -176,7 +176,7 @@ export class LedgerQueries {
       .add((p) => `customer_kind = ${p}`, args.customerKind);
     const { rows } = await this.pool.query(
       `select ${key} as key, currency, count(*)::int as errors, sum(cost_minor)::text as total
-         from rm_errors ${where} group by 1, 2 order by 1, 2 nulls first`,
+         from rm_errors ${where} group by 1, 2 order by ${key} collate "C", currency collate "C" nulls first`,
       where.params,
     );
     const byKey = new Map<string, ErrorCostRowView>();
@@ -201,7 +201,7 @@ export class LedgerQueries {
       .add((p) => `occurred_at >= ${p}`, new Date(args.now.getTime() - args.windowDays * DAY_MS))
       .add((p) => `occurred_at <= ${p}`, args.now);
     const { rows } = await this.pool.query(
-      `select currency, count(*)::int as errors, sum(cost_minor)::text as total from rm_errors ${where} group by currency order by currency`,
+      `select currency, count(*)::int as errors, sum(cost_minor)::text as total from rm_errors ${where} group by currency order by currency collate "C"`,
       where.params,
     );
     let errorsInWindow = 0;
