@@ -61,7 +61,8 @@ const toError = (r: any): ErrorIncidentView => ({
   description: r.description, cost: r.cost_minor === null ? null : money(r.cost_minor, r.currency), version: r.version,
 });
 
-const PROMISE_AT_RISK = `(status = 'OPEN' and at_risk_for = due_by)`;
+// Flagged for its current due date (an amendment moves the date and so clears the flag); null-safe for `not`.
+const PROMISE_AT_RISK = `(status = 'OPEN' and at_risk_for is not distinct from due_by)`;
 
 /** Read-side queries over the projections' tables. Every view takes asOf where the contract does. */
 export class LedgerQueries {
@@ -236,7 +237,7 @@ export class LedgerQueries {
   async timeline(args: { customerId: string; first: number; after?: string }): Promise<Page<TimelineEntryView>> {
     const where = new Where().add((p) => `customer_id = ${p}`, args.customerId);
     const countParams = [...where.params];
-    if (args.after) where.add((p) => `position > ${p}::bigint`, decodeCursor(args.after, ['position'])[0]);
+    if (args.after !== undefined) where.add((p) => `position > ${p}::bigint`, decodeCursor(args.after, ['position'])[0]);
     const limit = where.push(args.first + 1);
     const [{ rows }, count] = await Promise.all([
       this.pool.query(
@@ -312,7 +313,7 @@ export class LedgerQueries {
   ): Promise<Page<T>> {
     const countParams = [...where.params];
     const countSql = `select count(*)::int as n from ${table} ${where}`;
-    if (args.after) {
+    if (args.after !== undefined) {
       const [a, b] = decodeCursor(args.after, ['time', 'string']);
       where.params.push(a, b);
       where.raw(`(${order[0]}, ${order[1]}) > ($${where.params.length - 1}::timestamptz, $${where.params.length})`);
