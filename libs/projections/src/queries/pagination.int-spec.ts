@@ -40,7 +40,7 @@ describe('pagination', () => {
   it('pages customers by (registeredAt, id) with totalCount, and filters them by kind', () =>
     withLog(async (log) => {
       const registered = ['2026-01-05', '2026-01-01', '2026-01-03', '2026-01-03', '2026-01-02', '2026-01-04', '2026-01-03'];
-      const customers = [];
+      const customers: { id: string; day: string; kind: string }[] = [];
       for (const [i, day] of registered.entries()) {
         const kind = i % 3 === 0 ? 'RESELLER' : 'DISTRIBUTOR';
         customers.push({ id: await log.customer(kind, { registeredAt: `${day}T00:00:00.000Z` }), day, kind });
