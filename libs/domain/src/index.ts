@@ -18,3 +18,4 @@ export * from './cost-policy/cost-policy.commands.js';
 export * from './cost-policy/cost-policy.decider.js';
 export * from './ledger-event.js';
 export * from './timeline/event-summary.js';
+export * from './ledger/ledger-math.js';

@@ -3,7 +3,7 @@ import { unreachable } from '../shared/decider.js';
 import { badInput } from '../shared/domain-error.js';
 import { CUSTOMER_KINDS, ERROR_TYPES, type CustomerKind, type ErrorType } from '../shared/enums.js';
 import { formatMoney, parseMoney, type Money, type MoneyJson } from '../shared/money.js';
-import { iso, validDate } from '../shared/validation.js';
+import { iso, validDate, validMoney } from '../shared/validation.js';
 import type { CostPolicyCommand, SetErrorCostPolicy } from './cost-policy.commands.js';
 import type { CostPolicyEvent, ErrorCostPolicySet } from './cost-policy.events.js';
 
@@ -21,8 +21,10 @@ function set(c: SetErrorCostPolicy, state: CostPolicyState): CostPolicyEvent[] {
   if (!CUSTOMER_KINDS.includes(c.customerKind)) throw badInput('customerKind', `must be one of ${CUSTOMER_KINDS.join(', ')}`);
   if (!ERROR_TYPES.includes(c.errorType)) throw badInput('errorType', `must be one of ${ERROR_TYPES.join(', ')}`);
   const effectiveFrom = validDate('effectiveFrom', c.effectiveFrom);
-  const costPerError = formatMoney(c.costPerError);
+  const costPerError = formatMoney(validMoney('costPerError', c.costPerError));
   const policies = state.status === 'SET' ? state.policies : [];
+  // Compared with the latest policy for the same kind, type and moment, not any earlier one: setting
+  // 250, then 300, then 250 again is a real change back, not a repeat.
   const current = [...policies]
     .reverse()
     .find((p) => p.customerKind === c.customerKind && p.errorType === c.errorType && Date.parse(p.effectiveFrom) === effectiveFrom.getTime());

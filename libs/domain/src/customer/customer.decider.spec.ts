@@ -1,26 +1,60 @@
-import { describe, it } from '@jest/globals';
-import { spec } from '../shared/decider.spec-helpers.js';
+import { describe, expect, it } from '@jest/globals';
+import { spec, stateAfter } from '../shared/decider.spec-helpers.js';
 import { customerDecider } from './customer.decider.js';
+import type { CustomerCommand } from './customer.commands.js';
+import type { CustomerEvent } from './customer.events.js';
 
 const given = spec(customerDecider);
 const now = new Date('2026-11-23T10:00:00Z');
-const register = (over: Record<string, unknown> = {}) => ({ type: 'RegisterCustomer' as const, customerId: 'c1', name: 'Acme', kind: 'DISTRIBUTOR' as const, now, ...over });
-const registered = { type: 'CustomerRegistered' as const, data: { customerId: 'c1', name: 'Acme', kind: 'DISTRIBUTOR' as const, registeredAt: '2026-11-23T10:00:00.000Z' } };
+const register = (over: Record<string, unknown> = {}) =>
+  ({ type: 'RegisterCustomer', customerId: 'c1', name: 'Acme', kind: 'DISTRIBUTOR', now, ...over }) as CustomerCommand;
+const registered: CustomerEvent = {
+  type: 'CustomerRegistered',
+  data: { customerId: 'c1', name: 'Acme', kind: 'DISTRIBUTOR', registeredAt: '2026-11-23T10:00:00.000Z' },
+};
+const withContact: CustomerEvent = { ...registered, data: { ...registered.data, region: 'EMEA', email: 'a@b.example' } };
 
 describe('customer decider', () => {
-  it('registers a customer', () => given([]).when(register()).then([registered]));
-  it('keeps region and email when given', () =>
-    given([]).when(register({ region: 'EMEA', email: 'a@b.example' })).then([{ ...registered, data: { ...registered.data, region: 'EMEA', email: 'a@b.example' } }]));
-  it('is idempotent for the same content and refuses other content', () => {
-    given([registered]).when(register()).then([]);
-    given([registered]).when(register({ name: 'Other' })).thenRefused('CONFLICT');
+  it('registers a customer, registeredAt = now', () => given([]).when(register()).then([registered]));
+
+  it('keeps region and email when given', () => given([]).when(register({ region: 'EMEA', email: 'a@b.example' })).then([withContact]));
+
+  it('trims the name, and treats a blank region or email as not given', () =>
+    given([]).when(register({ name: '  Acme ', region: ' ', email: '' })).then([registered]));
+
+  it('accepts a name of exactly 200 characters', () =>
+    given([]).when(register({ name: 'n'.repeat(200) })).then([{ ...registered, data: { ...registered.data, name: 'n'.repeat(200) } }]));
+
+  it('accepts an e-mail of exactly 320 characters', () => {
+    const email = `${'a'.repeat(310)}@b.example`;
+    given([]).when(register({ email })).then([{ ...registered, data: { ...registered.data, email } }]);
   });
+
+  it('is REGISTERED with its details afterwards', () =>
+    expect(stateAfter(customerDecider, [withContact])).toEqual({ status: 'REGISTERED', ...withContact.data }));
+
+  it('is idempotent for the same content, even at a later now', () =>
+    given([withContact]).when(register({ region: 'EMEA', email: 'a@b.example', now: new Date('2026-11-24T00:00:00Z') })).then([]));
+
+  it.each([[{ name: 'Other' }], [{ kind: 'RESELLER' }], [{ region: 'APAC' }], [{ email: 'x@y.example' }]])(
+    'refuses the same id with other content %p',
+    (over) => given([registered]).when(register(over)).thenRefused('CONFLICT'),
+  );
+
   it.each([
     [{ name: '' }, 'name'],
+    [{ name: '   ' }, 'name'],
     [{ name: 'n'.repeat(201) }, 'name'],
     [{ kind: 'VIP' }, 'kind'],
     [{ email: 'nope' }, 'email'],
+    [{ email: 'a b@c.example' }, 'email'],
+    [{ email: 'a@localhost' }, 'email'],
+    [{ email: `${'a'.repeat(311)}@b.example` }, 'email'], // 321 characters
     [{ region: 'r'.repeat(101) }, 'region'],
+    [{ customerId: '' }, 'id'],
     [{ customerId: 'i'.repeat(101) }, 'id'],
+    [{ customerId: 'c1 ' }, 'id'],
   ])('refuses %p', (over, field) => given([]).when(register(over)).thenRefused('BAD_USER_INPUT', field));
+
+  it('refuses an unknown command type', () => given([]).when({ type: 'ForgetCustomer', customerId: 'c1', now } as never).thenRefused('BAD_USER_INPUT'));
 });

@@ -2,7 +2,7 @@ import type { Decider } from '../shared/decider.js';
 import { unreachable } from '../shared/decider.js';
 import { DomainError, badInput } from '../shared/domain-error.js';
 import { CUSTOMER_KINDS, type CustomerKind } from '../shared/enums.js';
-import { iso, optionalText, text } from '../shared/validation.js';
+import { identifier, iso, optionalText, text } from '../shared/validation.js';
 import type { CustomerCommand, RegisterCustomer } from './customer.commands.js';
 import type { CustomerEvent } from './customer.events.js';
 
@@ -10,10 +10,11 @@ export type CustomerState =
   | { status: 'NONE' }
   | { status: 'REGISTERED'; customerId: string; name: string; kind: CustomerKind; region?: string; email?: string; registeredAt: string };
 
+// Plausible, not RFC 5322: one @, no spaces, a dot in the domain. Deliverability is not ours to check.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function register(command: RegisterCustomer, state: CustomerState): CustomerEvent[] {
-  const customerId = text('id', command.customerId, 100);
+  const customerId = identifier('id', command.customerId);
   const name = text('name', command.name, 200);
   if (!CUSTOMER_KINDS.includes(command.kind)) throw badInput('kind', `must be one of ${CUSTOMER_KINDS.join(', ')}`);
   const region = optionalText('region', command.region, 100);

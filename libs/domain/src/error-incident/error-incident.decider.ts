@@ -3,7 +3,7 @@ import { unreachable } from '../shared/decider.js';
 import { DomainError, badInput } from '../shared/domain-error.js';
 import { ERROR_TYPES, type ErrorType } from '../shared/enums.js';
 import { formatMoney, type MoneyJson } from '../shared/money.js';
-import { iso, optionalText, text, validDate } from '../shared/validation.js';
+import { identifier, iso, optionalText, text, validDate, validMoney } from '../shared/validation.js';
 import type { ErrorIncidentCommand, RecordError, ResolveError, VoidError } from './error-incident.commands.js';
 import type { ErrorIncidentEvent } from './error-incident.events.js';
 
@@ -20,8 +20,8 @@ export interface ErrorDetails {
 export type ErrorIncidentState =
   | { status: 'NONE' }
   | (ErrorDetails & { status: 'OPEN' })
-  | (ErrorDetails & { status: 'RESOLVED'; resolvedAt: string })
-  | (ErrorDetails & { status: 'VOIDED'; voidedAt: string });
+  | (ErrorDetails & { status: 'RESOLVED'; resolution: string; resolvedAt: string })
+  | (ErrorDetails & { status: 'VOIDED'; voidReason: string; voidedAt: string });
 
 type Existing = Exclude<ErrorIncidentState, { status: 'NONE' }>;
 
@@ -31,30 +31,33 @@ function existing(state: ErrorIncidentState, errorId: string): Existing {
 }
 
 function record(c: RecordError, state: ErrorIncidentState): ErrorIncidentEvent[] {
-  const errorId = text('id', c.errorId, 100);
+  const errorId = identifier('id', c.errorId);
+  const customerId = identifier('customerId', c.customerId);
   if (!ERROR_TYPES.includes(c.errorType)) throw badInput('type', `must be one of ${ERROR_TYPES.join(', ')}`);
   const occurredAt = c.occurredAt ? validDate('occurredAt', c.occurredAt) : c.now;
-  if (occurredAt.getTime() > c.now.getTime()) throw badInput('occurredAt', 'must not be in the future');
   const reference = optionalText('reference', c.reference, 200);
   const description = optionalText('description', c.description, 2_000);
-  const cost = c.cost ? formatMoney(c.cost) : undefined;
+  const cost = c.cost ? formatMoney(validMoney('cost', c.cost)) : undefined;
   if (state.status !== 'NONE') {
+    // As for promises: a retry without occurredAt compares only what the caller gave.
     const same =
-      state.customerId === c.customerId &&
+      state.customerId === customerId &&
       state.errorType === c.errorType &&
       state.reference === reference &&
       state.description === description &&
-      JSON.stringify(state.cost) === JSON.stringify(cost) &&
+      state.cost?.amount === cost?.amount &&
+      state.cost?.currency === cost?.currency &&
       (c.occurredAt === undefined || Date.parse(state.occurredAt) === occurredAt.getTime());
     if (same) return [];
     throw new DomainError('CONFLICT', `error incident ${errorId} exists with different content`);
   }
+  if (occurredAt.getTime() > c.now.getTime()) throw badInput('occurredAt', 'must not be in the future');
   return [
     {
       type: 'ErrorRecorded',
       data: {
         errorId,
-        customerId: c.customerId,
+        customerId,
         type: c.errorType,
         occurredAt: iso(occurredAt),
         ...(reference ? { reference } : {}),
@@ -81,9 +84,18 @@ function voidError(c: VoidError, state: ErrorIncidentState): ErrorIncidentEvent[
 }
 
 function details(state: ErrorIncidentState): ErrorDetails {
-  if (state.status === 'NONE') throw new Error('event on an error that was never recorded');
+  // Only a corrupt stream gets here: every error stream starts with ErrorRecorded.
+  if (state.status === 'NONE') throw new DomainError('INVALID_STATE', 'event on an error that was never recorded');
   const { errorId, customerId, errorType, occurredAt, reference, description, cost } = state;
-  return { errorId, customerId, errorType, occurredAt, reference, description, cost };
+  return {
+    errorId,
+    customerId,
+    errorType,
+    occurredAt,
+    ...(reference !== undefined ? { reference } : {}),
+    ...(description !== undefined ? { description } : {}),
+    ...(cost !== undefined ? { cost } : {}),
+  };
 }
 
 export const errorIncidentDecider: Decider<ErrorIncidentCommand, ErrorIncidentState, ErrorIncidentEvent> = {
@@ -110,15 +122,15 @@ export const errorIncidentDecider: Decider<ErrorIncidentCommand, ErrorIncidentSt
           customerId: d.customerId,
           errorType: d.type,
           occurredAt: d.occurredAt,
-          reference: d.reference,
-          description: d.description,
-          cost: d.cost,
+          ...(d.reference !== undefined ? { reference: d.reference } : {}),
+          ...(d.description !== undefined ? { description: d.description } : {}),
+          ...(d.cost !== undefined ? { cost: d.cost } : {}),
         };
       }
       case 'ErrorResolved':
-        return { ...details(state), status: 'RESOLVED', resolvedAt: event.data.resolvedAt };
+        return { ...details(state), status: 'RESOLVED', resolution: event.data.resolution, resolvedAt: event.data.resolvedAt };
       case 'ErrorVoided':
-        return { ...details(state), status: 'VOIDED', voidedAt: event.data.voidedAt };
+        return { ...details(state), status: 'VOIDED', voidReason: event.data.reason, voidedAt: event.data.voidedAt };
       default:
         return state;
     }

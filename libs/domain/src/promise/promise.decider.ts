@@ -2,7 +2,7 @@ import type { Decider } from '../shared/decider.js';
 import { unreachable } from '../shared/decider.js';
 import { DomainError, badInput } from '../shared/domain-error.js';
 import { PROMISE_KINDS, TOUCH_POINTS, type PromiseKind, type TouchPoint } from '../shared/enums.js';
-import { iso, optionalText, text, validDate } from '../shared/validation.js';
+import { identifier, iso, optionalText, text, validDate } from '../shared/validation.js';
 import type {
   AmendPromise,
   BreakPromise,
@@ -15,6 +15,8 @@ import type {
   ReleasePromise,
 } from './promise.commands.js';
 import { DEADLINE_PASSED, KEPT_LATE, type PromiseEvent } from './promise.events.js';
+
+const SYSTEM_BREAK_REASONS: readonly string[] = [DEADLINE_PASSED, KEPT_LATE];
 
 export interface PromiseDetails {
   promiseId: string;
@@ -55,18 +57,18 @@ function open(state: PromiseState, promiseId: string, action: string): Open {
 }
 
 function make(c: MakePromise, state: PromiseState): PromiseEvent[] {
-  const promiseId = text('id', c.promiseId, 100);
+  const promiseId = identifier('id', c.promiseId);
+  const customerId = identifier('customerId', c.customerId);
   const description = text('description', c.description, 2_000);
   if (!PROMISE_KINDS.includes(c.kind)) throw badInput('kind', `must be one of ${PROMISE_KINDS.join(', ')}`);
   if (!TOUCH_POINTS.includes(c.touchPoint)) throw badInput('touchPoint', `must be one of ${TOUCH_POINTS.join(', ')}`);
   const dueBy = validDate('dueBy', c.dueBy);
   const madeAt = c.madeAt ? validDate('madeAt', c.madeAt) : c.now;
-  if (madeAt.getTime() > c.now.getTime()) throw badInput('madeAt', 'must not be in the future');
-  if (dueBy.getTime() <= madeAt.getTime()) throw badInput('dueBy', 'must be after madeAt');
   if (state.status !== 'NONE') {
-    // Compare only what the caller gave: a retry without madeAt must not conflict because time moved on.
+    // Compare only what the caller gave: a retry without madeAt must neither conflict nor fail the
+    // time rules because the clock moved on since the first call.
     const same =
-      state.customerId === c.customerId &&
+      state.customerId === customerId &&
       state.kind === c.kind &&
       state.touchPoint === c.touchPoint &&
       state.description === description &&
@@ -75,10 +77,12 @@ function make(c: MakePromise, state: PromiseState): PromiseEvent[] {
     if (same) return [];
     throw new DomainError('CONFLICT', `promise ${promiseId} exists with different content`);
   }
+  if (madeAt.getTime() > c.now.getTime()) throw badInput('madeAt', 'must not be in the future');
+  if (dueBy.getTime() <= madeAt.getTime()) throw badInput('dueBy', 'must be after madeAt');
   return [
     {
       type: 'PromiseMade',
-      data: { promiseId, customerId: c.customerId, kind: c.kind, touchPoint: c.touchPoint, description, madeAt: iso(madeAt), dueBy: iso(dueBy) },
+      data: { promiseId, customerId, kind: c.kind, touchPoint: c.touchPoint, description, madeAt: iso(madeAt), dueBy: iso(dueBy) },
     },
   ];
 }
@@ -89,6 +93,7 @@ function amend(c: AmendPromise, state: PromiseState): PromiseEvent[] {
   const dueBy = validDate('dueBy', c.dueBy);
   if (c.now.getTime() >= ms(s.dueBy)) throw new DomainError('INVALID_STATE', 'cannot amend a promise after its due date has passed');
   if (dueBy.getTime() <= c.now.getTime()) throw badInput('dueBy', 'must be in the future');
+  if (dueBy.getTime() <= ms(s.madeAt)) throw badInput('dueBy', 'must be after madeAt');
   return [{ type: 'PromiseAmended', data: { ...ref(s), previousDueBy: s.dueBy, dueBy: iso(dueBy), reason, amendedAt: iso(c.now) } }];
 }
 
@@ -113,6 +118,8 @@ function keep(c: KeepPromise, state: PromiseState): PromiseEvent[] {
 function breakPromise(c: BreakPromise, state: PromiseState): PromiseEvent[] {
   const s = open(state, c.promiseId, 'break');
   const reason = text('reason', c.reason, 2_000);
+  // The system's reasons mean something to the ledger and the timeline; an agent cannot claim them.
+  if (SYSTEM_BREAK_REASONS.includes(reason)) throw badInput('reason', `${reason} is reserved for the system`);
   // Reported after the deadline passed unnoticed: it broke at the deadline.
   const brokenAt = Math.min(c.now.getTime(), ms(s.dueBy));
   return [{ type: 'PromiseBroken', data: { ...ref(s), brokenAt: iso(new Date(brokenAt)), reason, reportedAt: iso(c.now) } }];
@@ -150,20 +157,20 @@ function flagAtRisk(c: FlagPromiseAtRisk, state: PromiseState): PromiseEvent[] {
 }
 
 function details(state: PromiseState): PromiseDetails {
-  if (state.status === 'NONE') throw new Error('event on a promise that was never made');
-  const { status: _status, ...rest } = state as Existing & Record<string, unknown>;
-  const d = rest as unknown as PromiseDetails;
+  // Only a corrupt stream gets here: every promise stream starts with PromiseMade.
+  if (state.status === 'NONE') throw new DomainError('INVALID_STATE', 'event on a promise that was never made');
+  const { promiseId, customerId, kind, touchPoint, description, madeAt, dueBy, originalDueBy, amendments, atRiskFlaggedFor } = state;
   return {
-    promiseId: d.promiseId,
-    customerId: d.customerId,
-    kind: d.kind,
-    touchPoint: d.touchPoint,
-    description: d.description,
-    madeAt: d.madeAt,
-    dueBy: d.dueBy,
-    originalDueBy: d.originalDueBy,
-    amendments: d.amendments,
-    ...(d.atRiskFlaggedFor ? { atRiskFlaggedFor: d.atRiskFlaggedFor } : {}),
+    promiseId,
+    customerId,
+    kind,
+    touchPoint,
+    description,
+    madeAt,
+    dueBy,
+    originalDueBy,
+    amendments,
+    ...(atRiskFlaggedFor ? { atRiskFlaggedFor } : {}),
   };
 }
 

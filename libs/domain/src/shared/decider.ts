@@ -1,3 +1,5 @@
+import { DomainError } from './domain-error.js';
+
 /** An aggregate's behaviour: what a command decides given the state, and how events change it. */
 export interface Decider<Command, State, Event> {
   decide(command: Command, state: State): Event[];
@@ -5,11 +7,15 @@ export interface Decider<Command, State, Event> {
   initialState(): State;
 }
 
+/** The state after `events`, from the decider's initial state. */
 export function foldEvents<S, E>(decider: Pick<Decider<unknown, S, E>, 'evolve' | 'initialState'>, events: readonly E[]): S {
   return events.reduce((state, event) => decider.evolve(state, event), decider.initialState());
 }
 
-/** Makes a `switch` over a union exhaustive: adding a case without handling it fails to compile. */
+/**
+ * Makes a `switch` over a union exhaustive: adding a case without handling it fails to compile.
+ * At run time only an untyped caller (an unknown command type) gets here.
+ */
 export function unreachable(value: never): never {
-  throw new Error(`unhandled case: ${JSON.stringify(value)}`);
+  throw new DomainError('BAD_USER_INPUT', `unknown case: ${JSON.stringify(value)}`);
 }

@@ -1,4 +1,4 @@
-import { DomainError } from './domain-error.js';
+import { DomainError, badInput } from './domain-error.js';
 
 /** Money in integer minor units: never a float. */
 export interface Money {
@@ -18,13 +18,15 @@ const THREE_DIGIT = new Set(['BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND']);
 /** ISO 4217 minor digits (2 unless listed). */
 export const minorDigits = (currency: string): number => (ZERO_DIGIT.has(currency) ? 0 : THREE_DIGIT.has(currency) ? 3 : 2);
 
-const MAX_INTEGER_DIGITS = 15;
+/** 15 integer digits: enough for any real cost, and far from bigint-to-number surprises downstream. */
+export const MAX_INTEGER_DIGITS = 15;
 
 /**
  * Strict: a 3-letter upper-case currency and a non-negative decimal with exactly the currency's
  * minor digits ("250.00" for USD; "250", "250.5", "-1", "1e3" are refused).
  */
 export function parseMoney(input: MoneyJson, field = 'amount'): Money {
+  if (typeof input !== 'object' || input === null) throw badInput(field, 'must be money: { amount, currency }');
   const currencyField = field.includes('.') ? `${field.slice(0, field.lastIndexOf('.'))}.currency` : 'currency';
   if (typeof input.currency !== 'string' || !/^[A-Z]{3}$/.test(input.currency)) {
     throw new DomainError('BAD_USER_INPUT', `${currencyField}: must be three upper-case letters (ISO 4217), e.g. USD`, {
@@ -53,17 +55,22 @@ export function formatMoney(money: Money): MoneyJson {
   return { amount: negative ? `-${amount}` : amount, currency: money.currency };
 }
 
-export const moneyToJson = formatMoney;
-export const moneyFromJson = (json: MoneyJson): Money => parseMoney(json);
+/** The form money takes inside events: a decimal string, never a float. */
+export const moneyToJson = (money: Money): MoneyJson => formatMoney(money);
+export const moneyFromJson = (json: MoneyJson, field = 'amount'): Money => parseMoney(json, field);
 export const moneyEquals = (a: Money, b: Money): boolean => a.minor === b.minor && a.currency === b.currency;
 
+/** Same-currency addition; there is no conversion, so mixing currencies is refused. */
 export function addMoney(a: Money, b: Money): Money {
-  if (a.currency !== b.currency) throw new Error(`cannot add ${a.currency} to ${b.currency}`);
+  if (a.currency !== b.currency) {
+    throw new DomainError('BAD_USER_INPUT', `cannot add ${a.currency} to ${b.currency}`, { currency: 'currencies differ' });
+  }
   return { minor: a.minor + b.minor, currency: a.currency };
 }
 
 /** money × numerator / denominator, rounded half up to minor units (e.g. the forecast's × 365 / days). */
 export function multiplyMoneyRatio(money: Money, numerator: bigint, denominator: bigint): Money {
+  if (denominator <= 0n) throw new DomainError('BAD_USER_INPUT', 'the ratio\'s denominator must be positive', { denominator: 'must be positive' });
   const product = money.minor * numerator;
   const quotient = product / denominator;
   const remainder = product % denominator;
@@ -74,5 +81,5 @@ export function multiplyMoneyRatio(money: Money, numerator: bigint, denominator:
 export function sumByCurrency(list: readonly Money[]): Money[] {
   const totals = new Map<string, bigint>();
   for (const m of list) totals.set(m.currency, (totals.get(m.currency) ?? 0n) + m.minor);
-  return [...totals.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([currency, minor]) => ({ currency, minor }));
+  return [...totals.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([currency, minor]) => ({ currency, minor }));
 }

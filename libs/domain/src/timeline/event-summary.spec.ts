@@ -1,13 +1,55 @@
 import { describe, expect, it } from '@jest/globals';
-import { summarizeEvent } from './event-summary.js';
+import type { LedgerEvent } from '../ledger-event.js';
+import { LEDGER_EVENT_TYPES } from '../ledger-event.js';
+import { occurredAt, summarizeEvent } from './event-summary.js';
+
+const p = { promiseId: 'p', customerId: 'c' };
+const e = { errorId: 'e', customerId: 'c' };
+
+const examples: [LedgerEvent, string][] = [
+  [{ type: 'CustomerRegistered', data: { customerId: 'c', name: 'Acme', kind: 'END_USER', registeredAt: '2026-11-01T00:00:00.000Z' } }, 'Customer registered: end user'],
+  [{ type: 'PromiseMade', data: { ...p, kind: 'DELIVERY', touchPoint: 'HUMAN', description: 'deliver order 4411', madeAt: '2026-11-01T00:00:00.000Z', dueBy: '2026-12-01T00:00:00.000Z' } }, 'Promise made: deliver order 4411 by 2026-12-01'],
+  [{ type: 'PromiseAmended', data: { ...p, previousDueBy: '2026-12-01T00:00:00.000Z', dueBy: '2026-12-08T00:00:00.000Z', reason: 'customer asked', amendedAt: '2026-11-20T00:00:00.000Z' } }, 'Promise amended: due 2026-12-01 → 2026-12-08 (customer asked)'],
+  [{ type: 'PromiseKept', data: { ...p, keptAt: '2026-11-30T15:00:00.000Z' } }, 'Promise kept on 2026-11-30'],
+  [{ type: 'PromiseBroken', data: { ...p, brokenAt: '2026-11-10T00:00:00.000Z', reason: 'truck failed', reportedAt: '2026-11-10T00:00:00.000Z' } }, 'Promise broken: truck failed'],
+  [{ type: 'PromiseReleased', data: { ...p, reason: 'order cancelled', releasedAt: '2026-11-15T00:00:00.000Z' } }, 'Promise released: order cancelled'],
+  [{ type: 'PromiseFulfilledLate', data: { ...p, fulfilledAt: '2026-12-04T00:00:00.000Z' } }, 'Broken promise fulfilled late on 2026-12-04'],
+  [{ type: 'PromiseAtRisk', data: { ...p, dueBy: '2026-12-01T09:30:00.000Z', flaggedAt: '2026-11-30T09:30:00.000Z' } }, 'Promise at risk: due 2026-12-01 09:30 UTC'],
+  [{ type: 'ErrorRecorded', data: { ...e, type: 'BILLING', occurredAt: '2026-11-01T00:00:00.000Z', reference: 'INV-1', cost: { amount: '250.00', currency: 'USD' } } }, 'Billing error recorded: INV-1 (250.00 USD)'],
+  [{ type: 'ErrorResolved', data: { ...e, resolution: 'credit note CN-7', resolvedAt: '2026-11-02T00:00:00.000Z' } }, 'Error resolved: credit note CN-7'],
+  [{ type: 'ErrorVoided', data: { ...e, reason: 'duplicate', voidedAt: '2026-11-01T00:00:00.000Z' } }, 'Error voided: duplicate'],
+  [{ type: 'ErrorCostPolicySet', data: { customerKind: 'DISTRIBUTOR', errorType: 'SHIPPING', costPerError: { amount: '300.00', currency: 'USD' }, effectiveFrom: '2027-01-01T00:00:00.000Z', setAt: '2026-11-23T00:00:00.000Z' } }, 'Cost policy set: distributor shipping errors cost 300.00 USD from 2027-01-01'],
+];
 
 describe('summarizeEvent', () => {
+  it.each(examples)('summarises %p', (event, line) => expect(summarizeEvent(event)).toBe(line));
+
+  it('has an example for every event type', () => expect(examples.map(([event]) => event.type).sort()).toEqual([...LEDGER_EVENT_TYPES].sort()));
+
   it.each([
-    [{ type: 'PromiseMade', data: { promiseId: 'p', customerId: 'c', kind: 'DELIVERY', touchPoint: 'HUMAN', description: 'deliver order 4411', madeAt: '2026-11-01T00:00:00Z', dueBy: '2026-12-01T00:00:00Z' } }, 'Promise made: deliver order 4411 by 2026-12-01'],
-    [{ type: 'PromiseBroken', data: { promiseId: 'p', customerId: 'c', brokenAt: '2026-12-01T00:00:00Z', reason: 'DEADLINE_PASSED', reportedAt: '2026-12-01T00:00:05Z' } }, 'Promise broken: deadline 2026-12-01 passed'],
-    [{ type: 'PromiseBroken', data: { promiseId: 'p', customerId: 'c', brokenAt: '2026-12-01T00:00:00Z', reason: 'LATE', reportedAt: '2026-12-03T00:00:00Z', fulfilledAt: '2026-12-02T00:00:00Z' } }, 'Promise broken: kept late on 2026-12-02, due 2026-12-01'],
-    [{ type: 'ErrorRecorded', data: { errorId: 'e', customerId: 'c', type: 'BILLING', occurredAt: '2026-11-01T00:00:00Z', reference: 'INV-1', cost: { amount: '250.00', currency: 'USD' } } }, 'Billing error recorded: INV-1 (250.00 USD)'],
-    [{ type: 'ErrorVoided', data: { errorId: 'e', customerId: 'c', reason: 'duplicate', voidedAt: '2026-11-01T00:00:00Z' } }, 'Error voided: duplicate'],
-    [{ type: 'CustomerRegistered', data: { customerId: 'c', name: 'Acme', kind: 'END_USER', registeredAt: '2026-11-01T00:00:00Z' } }, 'Customer registered: Acme (end user)'],
-  ])('summarises %p', (event, line) => expect(summarizeEvent(event as never)).toBe(line));
+    [{ type: 'CustomerRegistered', data: { customerId: 'c', name: 'Acme', kind: 'DISTRIBUTOR', region: 'EMEA', email: 'a@b.example', registeredAt: '2026-11-01T00:00:00.000Z' } }, 'Customer registered: distributor, EMEA'],
+    [{ type: 'PromiseBroken', data: { ...p, brokenAt: '2026-12-01T00:00:00.000Z', reason: 'DEADLINE_PASSED', reportedAt: '2026-12-01T00:00:05.000Z' } }, 'Promise broken: deadline 2026-12-01 passed'],
+    [{ type: 'PromiseBroken', data: { ...p, brokenAt: '2026-12-01T00:00:00.000Z', reason: 'LATE', reportedAt: '2026-12-03T00:00:00.000Z', fulfilledAt: '2026-12-02T00:00:00.000Z' } }, 'Promise broken: kept late on 2026-12-02, due 2026-12-01'],
+    [{ type: 'ErrorRecorded', data: { ...e, type: 'SHIPPING', occurredAt: '2026-11-01T00:00:00.000Z' } }, 'Shipping error recorded'],
+  ] as [LedgerEvent, string][])('summarises the variant %p', (event, line) => expect(summarizeEvent(event)).toBe(line));
+
+  it('never puts the customer\'s name or e-mail (erasable personal data) in the line', () => {
+    const line = summarizeEvent({ type: 'CustomerRegistered', data: { customerId: 'c', name: 'Jane Roe', kind: 'END_USER', email: 'jane@roe.example', registeredAt: '2026-11-01T00:00:00.000Z' } });
+    expect(line).not.toMatch(/Jane|jane@/);
+  });
+
+  it('summarises an unknown event type by its name', () => expect(summarizeEvent({ type: 'PromiseTranslated', data: {} } as never)).toBe('PromiseTranslated'));
+});
+
+describe('occurredAt', () => {
+  it.each([
+    [examples[0]![0], '2026-11-01T00:00:00.000Z'],
+    [examples[3]![0], '2026-11-30T15:00:00.000Z'],
+    [examples[4]![0], '2026-11-10T00:00:00.000Z'],
+    [examples[8]![0], '2026-11-01T00:00:00.000Z'],
+    [examples[11]![0], '2026-11-23T00:00:00.000Z'],
+  ])('is the business time of %p', (event, at) => expect(occurredAt(event)).toBe(at));
+
+  it('is the delivery time for a late keep', () =>
+    expect(occurredAt({ type: 'PromiseBroken', data: { ...p, brokenAt: '2026-12-01T00:00:00.000Z', reason: 'LATE', reportedAt: '2026-12-03T00:00:00.000Z', fulfilledAt: '2026-12-02T00:00:00.000Z' } })).toBe('2026-12-02T00:00:00.000Z'));
 });

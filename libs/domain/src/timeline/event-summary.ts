@@ -1,15 +1,18 @@
 import { unreachable } from '../shared/decider.js';
 import type { LedgerEvent } from '../ledger-event.js';
+import { DEADLINE_PASSED } from '../promise/promise.events.js';
 
 const day = (iso: string) => iso.slice(0, 10);
 const money = (m?: { amount: string; currency: string }) => (m ? ` (${m.amount} ${m.currency})` : '');
 const label = (type: string) => type.charAt(0) + type.slice(1).toLowerCase();
+const words = (constant: string) => constant.toLowerCase().replaceAll('_', ' ');
 
 /** One human line per event, for the customer timeline. */
 export function summarizeEvent(event: LedgerEvent): string {
   switch (event.type) {
     case 'CustomerRegistered':
-      return `Customer registered: ${event.data.name} (${event.data.kind.toLowerCase().replace('_', ' ')})`;
+      // No name or e-mail: they are erasable personal data, and this line is stored in the timeline.
+      return `Customer registered: ${words(event.data.kind)}${event.data.region ? `, ${event.data.region}` : ''}`;
     case 'PromiseMade':
       return `Promise made: ${event.data.description} by ${day(event.data.dueBy)}`;
     case 'PromiseAmended':
@@ -17,7 +20,7 @@ export function summarizeEvent(event: LedgerEvent): string {
     case 'PromiseKept':
       return `Promise kept on ${day(event.data.keptAt)}`;
     case 'PromiseBroken':
-      if (event.data.reason === 'DEADLINE_PASSED') return `Promise broken: deadline ${day(event.data.brokenAt)} passed`;
+      if (event.data.reason === DEADLINE_PASSED) return `Promise broken: deadline ${day(event.data.brokenAt)} passed`;
       if (event.data.fulfilledAt) return `Promise broken: kept late on ${day(event.data.fulfilledAt)}, due ${day(event.data.brokenAt)}`;
       return `Promise broken: ${event.data.reason}`;
     case 'PromiseReleased':
@@ -33,13 +36,19 @@ export function summarizeEvent(event: LedgerEvent): string {
     case 'ErrorVoided':
       return `Error voided: ${event.data.reason}`;
     case 'ErrorCostPolicySet':
-      return `Cost policy: ${event.data.customerKind} ${event.data.errorType} = ${event.data.costPerError.amount} ${event.data.costPerError.currency} from ${day(event.data.effectiveFrom)}`;
-    default:
-      return unreachable(event);
+      return `Cost policy set: ${words(event.data.customerKind)} ${words(event.data.errorType)} errors cost ${event.data.costPerError.amount} ${event.data.costPerError.currency} from ${day(event.data.effectiveFrom)}`;
+    default: {
+      // Exhaustive at compile time; a type written by a newer version still gets a line: its name.
+      const unknown: never = event;
+      return String((unknown as { type?: unknown }).type);
+    }
   }
 }
 
-/** The business time of an event (when it happened), for the timeline's occurredAt. */
+/**
+ * The business time of an event (when it happened), for the timeline's occurredAt. A late keep
+ * happened when it was delivered; any other break when it was reported.
+ */
 export function occurredAt(event: LedgerEvent): string {
   switch (event.type) {
     case 'CustomerRegistered':
