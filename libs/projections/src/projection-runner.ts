@@ -1,14 +1,17 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { EventStore } from '#libs/event-store';
+import type { AllSubscription, EventStore } from '#libs/event-store';
 import { ProjectionLagError, type Projection, type ProjectionLog } from './projection.js';
 
 export interface ProjectionRunnerOptions {
+  /** Read-model transactions and checkpoint reads. */
   pool: pg.Pool;
+  /** For the dedicated sessions: one per projection holding its advisory lock, one listening for checkpoints. */
   connectionString: string;
   eventStore: EventStore;
   projections: readonly Projection[];
   log?: ProjectionLog;
+  /** Events per read-model transaction (default 1,000). */
   batchSize?: number;
 }
 
@@ -45,12 +48,18 @@ export class ProjectionRunner {
     return this.options.projections.map((p) => p.name);
   }
 
+  /**
+   * Starts every projection: each stands by until it holds its lock (one active runner per
+   * projection across processes), then catches up from its checkpoint and follows the log.
+   * A runner that only serves `waitFor` need not be started.
+   */
   async start(): Promise<void> {
     this.running = true;
     await this.ensureCheckpoints();
     for (const projection of this.options.projections) this.stops.push(this.run(projection));
   }
 
+  /** Stops following the log once the batch in flight has committed, and releases the locks. */
   async stop(): Promise<void> {
     this.running = false;
     await Promise.all(this.stops.splice(0).map((stop) => stop()));
@@ -140,13 +149,31 @@ export class ProjectionRunner {
 
   /** Runs one projection until stopped: stand by for its lock, then catch up and follow the log. */
   private run(projection: Projection): () => Promise<void> {
-    let lockClient: pg.Client | undefined;
-    let subscription: { close(): Promise<void> } | undefined;
+    let lock: pg.Client | undefined;
+    let subscription: AllSubscription | undefined;
+    const following = (s: AllSubscription) => {
+      subscription = s;
+      // stop() may have run while this subscription was being opened.
+      if (!this.running) void s.close();
+    };
     const loop = (async () => {
       while (this.running) {
         try {
-          lockClient ??= await this.connectLockClient();
-          const { rows } = await lockClient.query<{ locked: boolean }>('select pg_try_advisory_lock($1::bigint) as locked', [
+          if (!lock) {
+            const client = await this.connectLockClient();
+            // The lock lives as long as this session: when it dies another runner may take over,
+            // so stop following and queue for the lock again.
+            const lost = () => {
+              if (lock !== client) return;
+              lock = undefined;
+              this.log('warn', `projection ${projection.name} lost its lock connection; standing by`);
+              void subscription?.close();
+            };
+            client.on('error', lost);
+            client.on('end', lost);
+            lock = client;
+          }
+          const { rows } = await lock.query<{ locked: boolean }>('select pg_try_advisory_lock($1::bigint) as locked', [
             projectionLockKey(projection.name),
           ]);
           if (!rows[0]!.locked) {
@@ -154,13 +181,14 @@ export class ProjectionRunner {
             continue;
           }
           this.log('info', `projection ${projection.name} active`);
-          await this.follow(projection, (s) => (subscription = s));
+          await this.follow(projection, following);
         } catch (error) {
           if (!this.running) break;
           if (!(error instanceof CheckpointMovedError)) {
             this.log('error', `projection ${projection.name} failed; restarting from its checkpoint`, { error: String(error) });
-            await lockClient?.end().catch(() => undefined);
-            lockClient = undefined;
+            const failed = lock;
+            lock = undefined;
+            await failed?.end().catch(() => undefined);
             await sleep(1_000, () => !this.running);
           }
         }
@@ -169,18 +197,25 @@ export class ProjectionRunner {
     return async () => {
       await subscription?.close();
       await loop;
-      await lockClient?.end().catch(() => undefined);
+      const held = lock;
+      lock = undefined;
+      await held?.end().catch(() => undefined);
     };
   }
 
   private async connectLockClient(): Promise<pg.Client> {
     const client = new pg.Client({ connectionString: this.options.connectionString, application_name: 'promise-ledger-projection-lock' });
     client.on('error', () => undefined);
-    await client.connect();
+    try {
+      await client.connect();
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
     return client;
   }
 
-  private async follow(projection: Projection, onSubscribe: (s: { close(): Promise<void> }) => void): Promise<void> {
+  private async follow(projection: Projection, onSubscribe: (s: AllSubscription) => void): Promise<void> {
     const { rows } = await this.options.pool.query<{ position: string }>('select position from projection_checkpoints where name = $1', [
       projection.name,
     ]);
