@@ -9,7 +9,8 @@ export type CursorPart = 'string' | 'time' | 'position';
 
 const VALID: Record<CursorPart, (value: unknown) => boolean> = {
   string: (v) => typeof v === 'string',
-  time: (v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v) && !Number.isNaN(Date.parse(v)),
+  // Only what toISOString() writes: a date JavaScript would roll over (02-30) PostgreSQL refuses.
+  time: (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)) && new Date(v).toISOString() === v,
   position: (v) => typeof v === 'string' && /^\d{1,19}$/.test(v) && BigInt(v) <= 9_223_372_036_854_775_807n,
 };
 
