@@ -3,7 +3,7 @@
 // written to docs/benchmarks.md (the hand-written part of that file below the marker is kept).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBenchServer } from './bench-database.js';
 import { summariseProfiles } from './cpu-profile.summary.js';
@@ -37,6 +37,7 @@ const quick = flags.has('--quick');
 const chosen: SectionName[] = named.length ? SECTIONS.filter((s) => named.includes(s)) : [...SECTIONS];
 const profileDir = flags.has('--profile') ? mkdtempSync(join(tmpdir(), 'ledger-bench-profile-')) : undefined;
 
+const loadAtStart = loadavg()[0]!;
 const log = (message: string) => console.error(`[bench ${fmt(process.uptime(), 0)} s] ${message}`);
 
 const server = await startBenchServer();
@@ -96,7 +97,7 @@ if (!flags.has('--no-doc')) {
       return 'unknown';
     }
   })();
-  await writeBenchmarksDoc({ args, quick, sections: chosen, server, commit, figures, targets, notes, elapsedSeconds: elapsed });
+  await writeBenchmarksDoc({ args, quick, sections: chosen, server, commit, figures, targets, notes, elapsedSeconds: elapsed, load: { start: loadAtStart, end: loadavg()[0]! } });
   log('wrote docs/benchmarks.md');
 }
 process.exit(failed ? 1 : 0);
