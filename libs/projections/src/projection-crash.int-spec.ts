@@ -94,7 +94,8 @@ describe('projection crash', () => {
 
     await rebuildProjections({ pool: log.pool, eventStore: log.store, projections: ledgerProjections() });
     expect(await log.checksums()).toEqual(afterCrash);
-    expect(await log.queries.brandLedger({})).toMatchObject({ made: 4_600, kept: 2_300, broken: 2_300 });
+    expect(await log.queries.brandLedger({})).toMatchObject({ made: 4_600, kept: 2_300, broken: 2_300, open: 0 });
+    expect(await log.queries.brandLedger({ asOf: new Date(Date.now() + 3_600_000) })).toMatchObject({ made: 4_600, kept: 2_300, broken: 2_300, open: 0 });
     expect(await log.queries.errorCosts({ groupBy: 'CUSTOMER_KIND' })).toEqual([
       { key: 'DISTRIBUTOR', errors: 2_300, unpricedErrors: 0, cost: [{ amount: '575000.00', currency: 'USD' }] },
     ]);

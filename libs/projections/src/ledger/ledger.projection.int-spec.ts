@@ -104,7 +104,7 @@ describe('ledger projection: customers, promises and the promise ledger', () => 
     const kept = await log.promise(c, '2026-02-01T00:00:00.000Z');
     await log.keep(kept, '2026-01-20T00:00:00.000Z');
     const doomed = await log.promise(c, '2026-02-01T00:00:00.000Z');
-    const beforeBreach = log.lastRecordedAt();
+    const beforeBreach = await log.lastRecordedAt();
     await log.breakPromise(doomed, '2026-02-01T00:00:00.000Z', { reason: 'DEADLINE_PASSED' });
     await log.project();
 
@@ -147,7 +147,7 @@ describe('brand ledger', () => {
     const d2 = await log.promise(distributor, '2026-02-01T00:00:00.000Z');
     await log.keep(d2, '2026-01-16T00:00:00.000Z');
     const r1 = await log.promise(reseller, '2026-02-01T00:00:00.000Z');
-    const beforeResellerBreach = log.lastRecordedAt();
+    const beforeResellerBreach = await log.lastRecordedAt();
     await log.breakPromise(r1, '2026-02-01T00:00:00.000Z', { reason: 'DEADLINE_PASSED' });
     const r2 = await log.promise(reseller, '2026-03-01T00:00:00.000Z');
     await log.keep(r2, '2026-02-20T00:00:00.000Z');
@@ -161,5 +161,10 @@ describe('brand ledger', () => {
     expect(await log.queries.brandLedger({ customerKind: 'END_USER' })).toMatchObject({ made: 0, keptRate: null, neverBroken: true });
     expect(await log.queries.brandLedger({ asOf: beforeResellerBreach })).toMatchObject({ made: 3, open: 1, kept: 2, broken: 0, neverBroken: true, keptStreak: 2 });
     expect(await log.queries.brandLedger({ customerKind: 'RESELLER', asOf: beforeResellerBreach })).toMatchObject({ made: 1, open: 1, kept: 0 });
+    // Now comes from counters, a past moment from the promises themselves: the two must agree.
+    const future = new Date(Date.now() + 3_600_000);
+    for (const customerKind of [undefined, 'DISTRIBUTOR', 'RESELLER', 'END_USER']) {
+      expect(await log.queries.brandLedger({ customerKind })).toEqual({ ...(await log.queries.brandLedger({ customerKind, asOf: future })), asOf: expect.any(Date) });
+    }
   });
 });

@@ -53,7 +53,7 @@ const columnList = (columns: Columns) => columns.map(([name]) => name).join(', '
  */
 export class LedgerProjection implements Projection {
   readonly name = 'ledger';
-  readonly tables = ['rm_customers', 'rm_promises', 'rm_errors', 'rm_cost_policies'];
+  readonly tables = ['rm_customers', 'rm_promises', 'rm_brand_ledger', 'rm_errors', 'rm_cost_policies'];
 
   async apply(events: readonly StoredEvent[], client: pg.PoolClient): Promise<void> {
     const wanted = rowsToLoad(events);
@@ -67,6 +67,7 @@ export class LedgerProjection implements Projection {
     const touchedPromises = new Map<string, PromiseRow>();
     const touchedErrors = new Map<string, ErrorRow>();
     const newPolicies: Record<string, unknown>[] = [];
+    const brand = new BrandLedgerChanges();
 
     for (const stored of events) {
       const event = { type: stored.type, data: stored.data } as LedgerEvent;
@@ -80,8 +81,12 @@ export class LedgerProjection implements Projection {
         touchedPromises.set(id, next);
       };
       // A promise leaves OPEN once; the decider refuses a second settlement, and so does the read model.
-      const settle = (id: string, change: Partial<PromiseRow>) =>
-        changePromise(id, (row) => (row.status === 'OPEN' ? { ...change, settled_recorded_at: recordedAt } : null));
+      const settle = (id: string, change: Partial<PromiseRow> & { status: string }) =>
+        changePromise(id, (row) => {
+          if (row.status !== 'OPEN') return null;
+          brand.settled(row.customer_kind, change.status);
+          return { ...change, settled_recorded_at: recordedAt };
+        });
       const changeError = (id: string, change: (row: ErrorRow) => Partial<ErrorRow> | null) => {
         const current = errors.get(id);
         if (!current) return;
@@ -109,6 +114,7 @@ export class LedgerProjection implements Projection {
           };
           promises.set(row.id, row);
           touchedPromises.set(row.id, row);
+          brand.made(row.customer_kind);
           break;
         }
         case 'PromiseAmended':
@@ -169,8 +175,47 @@ export class LedgerProjection implements Projection {
 
     await writeRows(client, 'rm_customers', CUSTOMER_COLUMNS, [...customers.values()] as unknown as Record<string, unknown>[], 'upsert');
     await writeRows(client, 'rm_promises', PROMISE_COLUMNS, [...touchedPromises.values()] as unknown as Record<string, unknown>[], 'upsert');
+    await brand.write(client);
     await writeRows(client, 'rm_errors', ERROR_COLUMNS, [...touchedErrors.values()] as unknown as Record<string, unknown>[], 'upsert');
     await writeRows(client, 'rm_cost_policies', POLICY_COLUMNS, newPolicies, 'insert');
+  }
+}
+
+/** Per customer kind, how a batch moves the brand ledger's counters. */
+class BrandLedgerChanges {
+  private readonly byKind = new Map<string, { made: number; open: number; kept: number; broken: number; released: number }>();
+
+  made(kind: string): void {
+    const counts = this.of(kind);
+    counts.made += 1;
+    counts.open += 1;
+  }
+
+  settled(kind: string, status: string): void {
+    const counts = this.of(kind);
+    counts.open -= 1;
+    if (status === 'KEPT') counts.kept += 1;
+    else if (status === 'BROKEN') counts.broken += 1;
+    else counts.released += 1;
+  }
+
+  async write(client: pg.PoolClient): Promise<void> {
+    if (this.byKind.size === 0) return;
+    const rows = [...this.byKind].map(([customer_kind, counts]) => ({ customer_kind, ...counts }));
+    const column = (name: keyof (typeof rows)[number]) => rows.map((r) => r[name]);
+    await client.query(
+      `insert into rm_brand_ledger as b (customer_kind, made, open, kept, broken, released)
+       select * from unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::int[], $6::int[])
+       on conflict (customer_kind) do update set made = b.made + excluded.made, open = b.open + excluded.open,
+         kept = b.kept + excluded.kept, broken = b.broken + excluded.broken, released = b.released + excluded.released`,
+      [column('customer_kind'), column('made'), column('open'), column('kept'), column('broken'), column('released')],
+    );
+  }
+
+  private of(kind: string) {
+    let counts = this.byKind.get(kind);
+    if (!counts) this.byKind.set(kind, (counts = { made: 0, open: 0, kept: 0, broken: 0, released: 0 }));
+    return counts;
   }
 }
 

@@ -43,9 +43,9 @@ describe('error costs', () => {
     withLog(async (log) => {
       const c = await log.customer('DISTRIBUTOR');
       const before = await log.error(c, 'BILLING', '2026-11-03T09:00:00.000Z');
-      const beforePolicy = log.lastRecordedAt();
+      const beforePolicy = await log.lastRecordedAt();
       await log.policy('DISTRIBUTOR', 'BILLING', usd('400.00'), '2026-11-01T00:00:00.000Z');
-      const afterPolicy = log.lastRecordedAt();
+      const afterPolicy = await log.lastRecordedAt();
       const after = await log.error(c, 'BILLING', '2026-11-04T09:00:00.000Z');
       await log.project();
 
@@ -92,7 +92,7 @@ describe('error costs', () => {
       const resolved = await log.error(distributor, 'SHIPPING', '2026-06-11T00:00:00.000Z');
       await log.resolve(resolved);
       const voided = await log.error(distributor, 'BILLING', '2026-06-12T00:00:00.000Z');
-      const beforeVoid = log.lastRecordedAt();
+      const beforeVoid = await log.lastRecordedAt();
       await log.voidError(voided);
       const resolvedThenVoided = await log.error(distributor, 'SHIPPING', '2026-06-13T00:00:00.000Z');
       await log.resolve(resolvedThenVoided);
@@ -188,7 +188,7 @@ describe('error costs', () => {
       await log.error(c, 'SHIPPING', '2026-06-30T00:00:00.000Z', { cost: usd('0.09') });
       await log.error(c, 'SHIPPING', '2026-06-29T00:00:00.000Z'); // unpriced: counted, not costed
       await log.error(c, 'SHIPPING', '2026-06-30T00:00:00.001Z', { cost: usd('70.00') }); // after now
-      const asOf = log.lastRecordedAt();
+      const asOf = await log.lastRecordedAt();
       await log.error(other, 'BILLING', '2026-06-28T00:00:00.000Z', { cost: usd('1.00') });
       await log.project();
 
