@@ -66,8 +66,8 @@ describe('projection crash', () => {
 
   it('killed with SIGKILL mid catch-up of 20,000 events and restarted, equals a clean rebuild', async () => {
     const appends = history();
-    for (let i = 0; i < appends.length; i += 500) await log.store.appendToStreams(appends.slice(i, i + 500));
-    const head = await log.store.headPosition();
+    for (let i = 0; i < appends.length; i += 500) await log.appendMany(appends.slice(i, i + 500));
+    const head = log.lastPosition;
     expect(Number(head)).toBeGreaterThanOrEqual(20_000);
 
     const start = () => spawn(process.execPath, [RUNNER_SCRIPT, log.url, '200'], { stdio: 'ignore' });
@@ -92,6 +92,7 @@ describe('projection crash', () => {
     expect((await minCheckpoint(log)).min).toBe(head);
     const afterCrash = await log.checksums();
 
+    await log.settled();
     await rebuildProjections({ pool: log.pool, eventStore: log.store, projections: ledgerProjections() });
     expect(await log.checksums()).toEqual(afterCrash);
     expect(await log.queries.brandLedger({})).toMatchObject({ made: 4_600, kept: 2_300, broken: 2_300, open: 0 });

@@ -74,10 +74,9 @@ describe('projection runner', () => {
     const name = freshId('applications');
     const [a, b] = [runner([...ledgerProjections(), new ApplicationsProjection(name)], 7), runner([...ledgerProjections(), new ApplicationsProjection(name)], 7)];
     await Promise.all([a.start(), b.start()]);
-    const head = await log.store.headPosition();
-    await Promise.all([a.waitFor(head, 30_000), b.waitFor(head, 30_000)]);
+    await Promise.all([a.waitFor(log.lastPosition, 30_000), b.waitFor(log.lastPosition, 30_000)]);
 
-    const events = (await log.store.readAll({ maxCount: 10_000 })).length;
+    const events = log.appended;
     expect(await applications(name)).toEqual({ total: events, distinct: events });
     expect(await log.queries.brandLedger({})).toMatchObject({ made: 80, kept: 40, broken: 40, open: 0 });
     expect(await log.queries.errorCosts({ groupBy: 'CUSTOMER_KIND' })).toEqual([
@@ -92,7 +91,7 @@ describe('projection runner', () => {
     const name = freshId('applications');
     const a = runner([new ApplicationsProjection(name)]);
     await a.start();
-    await a.waitFor(await log.store.headPosition(), 10_000);
+    await a.waitFor(log.lastPosition, 10_000);
     const b = runner([new ApplicationsProjection(name)]);
     await b.start();
 
@@ -103,11 +102,9 @@ describe('projection runner', () => {
     );
     expect(rowCount).toBe(1);
     await seedPromises(3);
-    const head = await log.store.headPosition();
-    await b.waitFor(head, 15_000);
+    await b.waitFor(log.lastPosition, 15_000);
 
-    const events = (await log.store.readAll({ maxCount: 10_000 })).length;
-    expect(await applications(name)).toEqual({ total: events, distinct: events });
+    expect(await applications(name)).toEqual({ total: log.appended, distinct: log.appended });
   });
 
   it('lets a process that runs no projection wait for the checkpoints moved by another one', async () => {
@@ -137,7 +134,7 @@ describe('projection runner', () => {
     const timelineOnly = runner([new TimelineProjection()]);
     await timelineOnly.start();
     await log.customer();
-    const head = await log.store.headPosition();
+    const head = log.lastPosition;
     await timelineOnly.waitFor(head, 10_000);
 
     const refusal = await runner(ledgerProjections()).waitFor(head, 400).catch((error: unknown) => error);
@@ -157,11 +154,13 @@ describe('projection runner', () => {
 
     await r.stop();
     expect(slow.inFlight).toBe(false);
-    const { rows } = await log.pool.query('select position::text from projection_checkpoints where name = $1', [slow.name]);
-    const applied = await applications(slow.name);
-    expect(applied.total).toBeGreaterThan(0);
     // What was applied is exactly what the checkpoint says: the last batch committed whole.
-    const upTo = await log.store.readAll({ maxCount: applied.total });
-    expect(upTo.at(-1)!.position.toString()).toBe(rows[0].position);
+    const { rows } = await log.pool.query(
+      `select c.position::text as checkpoint, (select max(position)::text from test_applications a where a.projection = c.name) as applied
+         from projection_checkpoints c where c.name = $1`,
+      [slow.name],
+    );
+    expect(rows[0].applied).toBe(rows[0].checkpoint);
+    expect(BigInt(rows[0].checkpoint)).toBeGreaterThan(0n);
   });
 });

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { LedgerLog } from '../test/fixtures/ledger-log.fixture.js';
 import { ledgerProjections } from './ledger-projections.js';
+import type { Projection } from './projection.js';
 import { rebuildProjections, type RebuildProgress } from './rebuild.js';
 
 let db: TestDatabase;
@@ -49,11 +50,12 @@ describe('rebuildProjections', () => {
     const before = await log.checksums();
     const indexesBefore = await indexes();
     const progress: RebuildProgress[] = [];
+    await log.settled();
 
     const result = await rebuild({ batchSize: 25, onProgress: (p) => progress.push(p) });
 
-    const events = (await log.store.readAll({ maxCount: 10_000 })).length;
-    const head = (await log.store.headPosition()).toString();
+    const events = log.appended;
+    const head = log.lastPosition.toString();
     expect(result.events).toBe(events);
     expect(result.seconds).toBeGreaterThan(0);
     expect(await log.checksums()).toEqual(before);
@@ -69,28 +71,36 @@ describe('rebuildProjections', () => {
     await seed(40);
     const runner = log.runner({ batchSize: 10 });
     await runner.start();
-    await runner.waitFor(await log.store.headPosition(), 20_000);
+    await runner.waitFor(log.lastPosition, 20_000);
     const ledgerBefore = await log.queries.brandLedger({});
 
-    let during: Promise<unknown> | undefined;
-    await rebuild({
-      batchSize: 10,
-      onProgress: () => {
-        during ??= (async () => {
-          const served = await log.queries.brandLedger({});
-          const rebuilding = await sideSchemas();
-          await seed(2); // written while the rebuild runs: the live runner and the rebuild both see them
-          return { served, rebuilding };
-        })();
+    // Hold the rebuild in its first batch (its tables half built) while we look and write.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const [ledger, timeline] = ledgerProjections() as [Projection, Projection];
+    const gatedTimeline: Projection = {
+      name: timeline.name,
+      tables: timeline.tables,
+      apply: async (events, client) => {
+        await gate;
+        await timeline.apply(events, client);
       },
-    });
-    expect(await during).toEqual({ served: { ...ledgerBefore, asOf: expect.any(Date) }, rebuilding: 2 });
+    };
+    const rebuilding = rebuild({ batchSize: 10, projections: [ledger, gatedTimeline] });
+    while ((await sideSchemas()) !== 2) await new Promise((r) => setTimeout(r, 5));
+
+    expect(await log.queries.brandLedger({})).toEqual({ ...ledgerBefore, asOf: expect.any(Date) });
+    await seed(2); // written while the rebuild runs: the live runner and the rebuild both see them
+    release();
+    await rebuilding;
+    expect(await sideSchemas()).toBe(0);
     await seed(2); // after the swap
-    await runner.waitFor(await log.store.headPosition(), 20_000);
+    await runner.waitFor(log.lastPosition, 20_000);
     await runner.stop();
 
     expect(await log.queries.brandLedger({})).toMatchObject({ made: 44, kept: 28, broken: 16 });
     const afterLive = await log.checksums();
+    await log.settled();
     await rebuild();
     expect(await log.checksums()).toEqual(afterLive);
   });

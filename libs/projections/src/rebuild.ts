@@ -33,6 +33,7 @@ interface Side {
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+const HORIZON_RETRY_MS = 20;
 
 /**
  * Rebuilds read models from the start of the log into fresh tables in a side schema while the
@@ -123,10 +124,16 @@ function onSchema(definition: string, schema: string, table: string): string {
   return `${match[1]}${schema}.${table}${match[3]}`;
 }
 
-/** Reads the log once and applies each batch to every side; the next read overlaps the writes. */
+/**
+ * Reads the log once and applies each batch to every side; the next read overlaps the writes.
+ * It reads at least up to the head seen at the start: a read can come back empty early while a
+ * transaction anywhere on the server holds the log's safe horizon back (the event store's xmin
+ * guard), and that must not end the rebuild short of events committed before it began.
+ */
 async function replay(options: RebuildOptions, sides: readonly Side[]): Promise<{ events: number; position: bigint }> {
   const { pool, eventStore } = options;
-  const total = Number(await eventStore.headPosition());
+  const target = await eventStore.headPosition();
+  const total = Number(target);
   const maxCount = options.batchSize ?? 2_000;
   const read = (fromPosition: bigint) => {
     const pending = eventStore.readAll({ fromPosition, maxCount });
@@ -139,7 +146,12 @@ async function replay(options: RebuildOptions, sides: readonly Side[]): Promise<
   let next: Promise<StoredEvent[]> = read(position);
   for (;;) {
     const batch = await next;
-    if (batch.length === 0) break;
+    if (batch.length === 0) {
+      if (position >= target) break;
+      await new Promise((r) => setTimeout(r, HORIZON_RETRY_MS));
+      next = read(position);
+      continue;
+    }
     const last = batch[batch.length - 1]!.position;
     next = read(last);
     await Promise.all(sides.map((side) => applyBatch(pool, side.projection, batch, position, last, { schema: side.schema })));

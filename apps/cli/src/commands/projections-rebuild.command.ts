@@ -4,39 +4,55 @@ import { loadConfig } from '#libs/config';
 import { bootInfrastructure } from '#libs/infrastructure';
 import { ledgerProjections, rebuildProjections } from '#libs/projections';
 
+/** `ledger projections rebuild [name]`: replays the log into fresh read models beside the live ones, then swaps them in. */
 export function registerProjectionsRebuild(program: Command): void {
+  const known = ledgerProjections().map((p) => p.name);
   const projections = program.command('projections').description('read models fed from the event log');
   projections
     .command('rebuild')
-    .description(`rebuild read models from the log beside the live ones, then swap them in (${ledgerProjections().map((p) => p.name).join(', ')})`)
-    .argument('[name]', 'one projection (default: all)')
-    .option('--no-progress', 'no progress bar')
-    .action(async (name: string | undefined, options: { progress: boolean }) => {
+    .description(
+      `rebuild read models from the whole log into new tables while the live ones keep serving, then swap them in (${known.join(', ')})`,
+    )
+    .argument('[name]', `one projection: ${known.join(' or ')} (default: all, from one pass over the log)`)
+    .option('--batch-size <events>', 'events per read and per transaction', (v) => Number.parseInt(v, 10), 2_000)
+    .option('--no-progress', 'no progress bar (for logs and CI)')
+    .action(async (name: string | undefined, options: { batchSize: number; progress: boolean }) => {
+      if (name && !known.includes(name)) throw new Error(`unknown projection ${name}; known: ${known.join(', ')}`);
+      if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new Error('--batch-size must be a positive integer');
       const config = loadConfig();
       const infrastructure = await bootInfrastructure(config, { applicationName: 'ledger-rebuild' });
-      const bars = options.progress ? new cliProgress.MultiBar({ format: '{projection} {bar} {value}/{total} events | {rate} events/s | ETA {eta_formatted}', hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
-      const active = new Map<string, cliProgress.SingleBar>();
+      const label = name ?? known.join(' + ');
+      // Every selected projection is fed by the same read of the log, so one bar tells it all.
+      const bar = options.progress
+        ? new cliProgress.SingleBar(
+            { format: `${label} {bar} {percentage}% | {value}/{total} events | {rate} events/s | ETA {eta_formatted}`, hideCursor: true, etaBuffer: 50 },
+            cliProgress.Presets.shades_classic,
+          )
+        : undefined;
+      let barStarted = false;
       try {
         const result = await rebuildProjections({
           pool: infrastructure.database.pool,
+          connectionString: infrastructure.database.connectionString,
           eventStore: infrastructure.eventStore,
           projections: ledgerProjections(),
           names: name ? [name] : undefined,
+          batchSize: options.batchSize,
           onProgress: (p) => {
-            if (!bars) return;
-            let bar = active.get(p.projection);
-            if (!bar) {
-              bar = bars.create(Math.max(p.total, p.processed), 0, { projection: p.projection.padEnd(9), rate: 0 });
-              active.set(p.projection, bar);
+            if (!bar) return;
+            if (!barStarted) {
+              bar.start(p.total, 0, { rate: 0 });
+              barStarted = true;
             }
-            bar.setTotal(Math.max(p.total, p.processed));
-            bar.update(p.processed, { rate: p.eventsPerSecond });
+            bar.setTotal(p.total);
+            bar.update(p.processed, { rate: p.eventsPerSecond.toLocaleString('en-US') });
           },
         });
-        bars?.stop();
-        console.log(`rebuilt ${name ?? 'all projections'}: ${result.events} events in ${result.seconds.toFixed(1)} s (${Math.round(result.events / Math.max(result.seconds, 0.001))} events/s)`);
+        bar?.stop();
+        const rate = Math.round(result.events / Math.max(result.seconds, 0.001));
+        console.log(`rebuilt ${label}: ${result.events.toLocaleString('en-US')} events in ${result.seconds.toFixed(1)} s (${rate.toLocaleString('en-US')} events/s), swapped in`);
       } finally {
-        bars?.stop();
+        bar?.stop();
         await infrastructure.close();
       }
     });
