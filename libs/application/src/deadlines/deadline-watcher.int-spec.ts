@@ -112,10 +112,17 @@ describe('deadline watcher', () => {
     expect(rows[0].n).toBe(1);
   });
 
-  it('finds due promises through the partial index, not a scan of every promise', async () => {
-    const { rows } = await pool.query(`explain select id from rm_promises where status = 'OPEN' and due_by <= now() order by due_by limit 500`);
+  it('finds due promises through an index, not a scan of every promise', async () => {
+    await seedPromises(200, new Date(Date.now() + 86_400_000));
+    await runner.waitFor(await store.headPosition(), 10_000);
     await pool.query('analyze rm_promises');
+    const { rows } = await pool.query(
+      `explain select id from rm_promises where status = 'OPEN' and due_by <= now() order by due_by limit 500`,
+    );
     const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
-    expect(plan).toMatch(/rm_promises_open_due/);
+    // Either index answers "open and due, oldest first" without reading every promise; the planner
+    // picks between them by size, which differs from one run to the next.
+    expect(plan).not.toMatch(/Seq Scan/);
+    expect(plan).toMatch(/Index (Only )?Scan using rm_promises_(open_due|status) on rm_promises/);
   });
 });
