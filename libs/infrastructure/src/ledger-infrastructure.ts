@@ -1,5 +1,5 @@
 import type { AppConfig } from '#libs/config';
-import { KurrentDbEventStore, PostgresEventStore, eventStoreMigrations, type EventStore } from '#libs/event-store';
+import { PostgresEventStore, connectKurrentDb, eventStoreMigrations, type EventStore } from '#libs/event-store';
 import { openDatabase, runMigrations, type LedgerDatabase } from '#libs/postgres';
 import { accessMigrations } from '#libs/access';
 import { projectionMigrations } from '#libs/projections';
@@ -56,6 +56,6 @@ export async function bootInfrastructure(config: AppConfig, options: BootOptions
 }
 
 async function openEventStore(config: AppConfig, database: LedgerDatabase): Promise<EventStore> {
-  if (config.eventStore === 'kurrentdb') return KurrentDbEventStore.connect(config.kurrentDbConnectionString!);
+  if (config.eventStore === 'kurrentdb') return connectKurrentDb(config.kurrentDbConnectionString!);
   return new PostgresEventStore(database.pool, database.connectionString);
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import type pg from 'pg';
+import pg from 'pg';
 import type { StoredEvent } from '#libs/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { LedgerLog, freshId } from '../test/fixtures/ledger-log.fixture.js';
@@ -119,6 +119,32 @@ describe('projection runner', () => {
 
     await waiting.waitFor(made!.position, 10_000);
     expect(await log.queries.promise('waited-for')).toMatchObject({ customerId: c, status: 'OPEN' });
+  });
+
+  it('announces each committed checkpoint after the commit, from a session of its own, per projection', async () => {
+    const listener = new pg.Client({ connectionString: log.url });
+    await listener.connect();
+    const heard: { payload: string; committed: string | undefined }[] = [];
+    listener.on('notification', (m) => {
+      const [name] = (m.payload ?? '').split(':');
+      // What the checkpoint table says when the notification arrives: already the announced position.
+      void log.pool.query('select position from projection_checkpoints where name = $1', [name]).then(({ rows }) => heard.push({ payload: m.payload ?? '', committed: rows[0]?.position }));
+    });
+    await listener.query('listen projection_checkpoints');
+    try {
+      await runner(ledgerProjections()).start();
+      const c = await log.customer('DISTRIBUTOR');
+      await log.promise(c, '2027-01-01T00:00:00.000Z');
+      await runners[0]!.waitFor(log.lastPosition, 10_000);
+      const deadline = Date.now() + 5_000;
+      const wanted = ['ledger', 'timeline'].map((name) => `${name}:${log.lastPosition}`);
+      while (!wanted.every((w) => heard.some((h) => h.payload === w)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      for (const w of wanted) expect(heard.find((h) => h.payload === w)?.committed).toBe(log.lastPosition.toString());
+      const { rows } = await log.pool.query(`select count(*)::int as n from pg_stat_activity where application_name = 'promise-ledger-checkpoints-publish'`);
+      expect(rows[0].n).toBe(1);
+    } finally {
+      await listener.end();
+    }
   });
 
   it('falls back to polling when a checkpoint moves without a notification', async () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { AllSubscription, EventStore } from '#libs/event-store';
+import { NotifyPublisher } from '#libs/postgres';
 import { ProjectionLagError, type Projection, type ProjectionLog } from './projection.js';
 
 export interface ProjectionRunnerOptions {
@@ -39,6 +40,7 @@ export class ProjectionRunner {
   private readonly stops: (() => Promise<void>)[] = [];
   private listener: pg.Client | undefined;
   private running = false;
+  private publisher: NotifyPublisher | undefined;
 
   constructor(private readonly options: ProjectionRunnerOptions) {
     this.log = options.log ?? (() => undefined);
@@ -65,6 +67,8 @@ export class ProjectionRunner {
     await Promise.all(this.stops.splice(0).map((stop) => stop()));
     await this.listener?.end().catch(() => undefined);
     this.listener = undefined;
+    await this.publisher?.close();
+    this.publisher = undefined;
     for (const wake of [...this.waiters]) wake();
   }
 
@@ -230,6 +234,10 @@ export class ProjectionRunner {
         await applyBatch(this.options.pool, projection, batch, checkpoint, last);
         checkpoint = last;
         this.noteCheckpoint(projection.name, last);
+        // Other processes' waitFor learn it after the commit (a NOTIFY inside the batch would
+        // serialise its commit with every append's).
+        this.publisher ??= new NotifyPublisher(this.options.connectionString, 'promise-ledger-checkpoints-publish');
+        this.publisher.publish(CHECKPOINT_CHANNEL, `${projection.name}:${last}`, projection.name);
       }
     } finally {
       await subscription.close();
@@ -239,7 +247,7 @@ export class ProjectionRunner {
 
 /** Where a batch is applied: the live tables, or a rebuild's side schema. */
 export interface BatchTarget {
-  /** The side schema of a rebuild (default: the live tables, with a checkpoint notification). */
+  /** The side schema of a rebuild (default: the live tables; the runner announces the checkpoint after the commit). */
   schema?: string;
 }
 
@@ -273,7 +281,6 @@ export async function applyBatch(
     }
     await projection.apply(batch, client);
     await client.query(`update ${checkpoints} set position = $2, updated_at = now() where name = $1`, [projection.name, to.toString()]);
-    if (!schema) await client.query('select pg_notify($1, $2)', [CHECKPOINT_CHANNEL, `${projection.name}:${to}`]);
     await client.query('commit');
   } catch (error) {
     await client.query('rollback').catch(() => undefined);

@@ -1,18 +1,42 @@
 import pg from 'pg';
+import { NotifyPublisher } from '#libs/postgres';
 
 /**
- * One LISTEN connection per store, shared by its subscriptions: es_append notifies the last
- * position it wrote when its transaction commits. Connects lazily, reconnects after errors.
+ * One LISTEN connection per store, shared by its subscriptions, and one session that publishes
+ * the store's own appends after they commit. Connects lazily, reconnects after errors.
  */
 export class PositionNotifier {
   latest = 0n;
+  /** Notifications so far, older positions included (a commit out of order raises no `latest`). */
+  notifications = 0;
   private client: pg.Client | undefined;
   private connecting: Promise<void> | undefined;
   private watchers = 0;
   private waiters = new Set<() => void>();
   private closed = false;
+  private readonly publisher: NotifyPublisher;
 
-  constructor(private readonly connectionString: string) {}
+  constructor(private readonly connectionString: string) {
+    this.publisher = new NotifyPublisher(connectionString);
+  }
+
+  /**
+   * After an append committed: wakes this process's subscriptions at once, and tells the others
+   * through a NOTIFY sent after the commit (see NotifyPublisher: a NOTIFY inside appends running
+   * side by side would serialise their commits), unless the append notified inside its own
+   * transaction. A subscriber held back by an older transaction still running is woken again when
+   * that one publishes.
+   */
+  publish(position: bigint, notifiedInside = false): void {
+    this.noteLatest(position);
+    if (!notifiedInside) this.publisher.publish('es_events', this.latest.toString());
+  }
+
+  private noteLatest(position: bigint): void {
+    if (position > this.latest) this.latest = position;
+    this.notifications++;
+    for (const wake of [...this.waiters]) wake();
+  }
 
   /** Keeps the connection open while the returned function has not been called. */
   watch(): () => void {
@@ -27,6 +51,12 @@ export class PositionNotifier {
   /** Resolves when a position beyond `position` is notified, after `timeoutMs`, or on abort. */
   waitBeyond(position: bigint, timeoutMs: number, signal: AbortSignal): Promise<void> {
     if (this.latest > position) return Promise.resolve();
+    return this.sleep(timeoutMs, signal, true);
+  }
+
+  /** Resolves when a notification follows the `since`-th, after `timeoutMs`, or on abort. */
+  waitForNotification(since: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
+    if (this.notifications !== since) return Promise.resolve();
     return this.sleep(timeoutMs, signal, true);
   }
 
@@ -53,11 +83,7 @@ export class PositionNotifier {
 
   private async connect(): Promise<void> {
     const client = new pg.Client({ connectionString: this.connectionString, application_name: 'promise-ledger-listen' });
-    client.on('notification', (message) => {
-      const position = BigInt(message.payload ?? 0);
-      if (position > this.latest) this.latest = position;
-      for (const wake of [...this.waiters]) wake();
-    });
+    client.on('notification', (message) => this.noteLatest(BigInt(message.payload ?? 0)));
     client.on('error', () => {
       if (this.client === client) this.client = undefined;
       client.end().catch(() => undefined);
@@ -89,5 +115,6 @@ export class PositionNotifier {
     for (const wake of [...this.waiters]) wake();
     await this.connecting?.catch(() => undefined);
     await this.disconnect();
+    await this.publisher.close();
   }
 }

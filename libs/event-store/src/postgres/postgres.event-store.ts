@@ -73,6 +73,23 @@ const decodeExpected = (value: number | string): ExpectedRevision => {
   return n;
 };
 
+/** At most this many gathered calls in flight; the appends arriving meanwhile make the next one. */
+const GATHER_LANES = 2;
+const GATHER_MAX_EVENTS = 1_000;
+/** Whether a failed gathered call failed because of this member. */
+function blames(error: unknown, append: StreamAppend): boolean {
+  if (error instanceof WrongExpectedRevisionError) return error.stream === append.stream;
+  const pgError = error as { code?: string; constraint?: string; detail?: string };
+  const id = pgError.code === '23505' && pgError.constraint === 'es_events_event_id_key' ? /\(event_id\)=\(([^)]+)\)/.exec(pgError.detail ?? '')?.[1] : undefined;
+  return id !== undefined && append.events.some((e) => e.id === id);
+}
+
+interface Gathered {
+  append: StreamAppend;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
 function translateError(error: unknown): unknown {
   const pgError = error as { code?: string; detail?: string; message?: string };
   if (pgError.code === SQLSTATE.wrongExpectedRevision && pgError.detail) {
@@ -111,6 +128,10 @@ export interface PostgresEventStoreOptions {
 export class PostgresEventStore implements EventStore {
   private readonly notifier: PositionNotifier;
   private readonly idlePollMs: number;
+  private gathering: Gathered[] = [];
+  private gatheredInFlight = 0;
+  /** es_append calls of this store running now, without a caller's transaction. */
+  private appending = 0;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -133,42 +154,130 @@ export class PostgresEventStore implements EventStore {
    */
   async appendToStreams(appends: readonly StreamAppend[], client?: pg.PoolClient): Promise<AppendResult[]> {
     if (appends.length === 0) return [];
+    for (const append of appends) {
+      if (append.events.length === 0) throw new RangeError(`append to ${append.stream} has no events`);
+      encodeExpected(append.expectedRevision);
+    }
+    if (client || appends.length > 1) return this.appendNow(appends, client);
+    return [await this.gather(appends[0]!)];
+  }
+
+  /**
+   * A one-stream append without a caller's transaction waits, while GATHER_LANES calls are in
+   * flight, to go with the others that arrive meanwhile as one multi-stream es_append: one
+   * transaction and one commit for all of them, where each alone would pay its own. Alone it runs
+   * at once, so a single writer waits for nothing. A group never holds a stream twice (the later
+   * append waits for the next call), lists its streams sorted (groups running side by side lock
+   * them in one order and cannot deadlock), and if it fails its members are retried alone, so one
+   * append's stale revision or reused id never fails another's.
+   */
+  private gather(append: StreamAppend): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.gathering.push({ append, resolve, reject });
+      this.sendGathered();
+    });
+  }
+
+  private sendGathered(): void {
+    while (this.gatheredInFlight < GATHER_LANES && this.gathering.length > 0) {
+      const group: Gathered[] = [];
+      const waiting: Gathered[] = [];
+      const streams = new Set<string>();
+      let events = 0;
+      for (const member of this.gathering) {
+        const size = member.append.events.length;
+        if (streams.has(member.append.stream) || (group.length > 0 && events + size > GATHER_MAX_EVENTS)) {
+          waiting.push(member);
+        } else {
+          group.push(member);
+          streams.add(member.append.stream);
+          events += size;
+        }
+      }
+      this.gathering = waiting;
+      this.gatheredInFlight++;
+      void this.appendGroup(group).finally(() => {
+        this.gatheredInFlight--;
+        this.sendGathered();
+      });
+    }
+  }
+
+  private async appendGroup(group: Gathered[]): Promise<void> {
+    if (group.length === 1) {
+      const [member] = group as [Gathered];
+      await this.appendNow([member.append]).then(([result]) => member.resolve(result!), member.reject);
+      return;
+    }
+    const sorted = [...group].sort((a, b) => (a.append.stream < b.append.stream ? -1 : a.append.stream > b.append.stream ? 1 : 0));
+    let results: AppendResult[];
+    try {
+      results = await this.appendNow(sorted.map((m) => m.append), undefined, { retry: false });
+    } catch (error) {
+      // A stale revision names its stream, a stored event id names itself: that member goes alone
+      // (alone, a re-sent append is answered with its stored result), the others are gathered
+      // again, first in line. Any other failure (one member's data PostgreSQL refuses, a deadlock,
+      // a lost connection) sends every member alone, so each gets its own answer: a group that
+      // may have committed before its connection died is answered from the stored events.
+      const culprit = group.find((m) => blames(error, m.append));
+      const alone = culprit ? [culprit] : group;
+      if (culprit) this.gathering.unshift(...group.filter((m) => m !== culprit));
+      await Promise.all(alone.map((m) => this.appendNow([m.append]).then(([result]) => m.resolve(result!), m.reject)));
+      return;
+    }
+    sorted.forEach((member, index) => member.resolve(results[index]!));
+  }
+
+  private async appendNow(appends: readonly StreamAppend[], client?: pg.PoolClient, options: { retry: boolean } = { retry: true }): Promise<AppendResult[]> {
     const streams: string[] = [];
     const expected: string[] = [];
     const events: unknown[] = [];
     appends.forEach((append, index) => {
-      if (append.events.length === 0) throw new RangeError(`append to ${append.stream} has no events`);
       streams.push(append.stream);
       expected.push(encodeExpected(append.expectedRevision));
       for (const event of append.events) {
         events.push({ s: index + 1, id: event.id, type: event.type, data: event.data, metadata: event.metadata ?? {} });
       }
     });
-    const params = [streams, expected, JSON.stringify(events)];
-    const run = () =>
+    const json = JSON.stringify(events);
+    // Inside a caller's transaction: check ids up front (there is no retry) and notify at its
+    // commit (only the caller knows when that is, and a NOTIFY inside is delivered then, not before).
+    // Otherwise: no up-front check (a re-sent append fails on the event id or the revision, and the
+    // retry checks). The NOTIFY goes inside the transaction when no other append of this store is
+    // running: it costs nothing there, where a NOTIFY of its own after the commit costs a single
+    // writer ~15% of its appends. Appends running side by side announce after their commits, so
+    // they never wait for each other's flush on PostgreSQL's notify lock.
+    const notifyInside = client !== undefined || this.appending === 0;
+    const run = (verify: boolean) =>
       (client ?? this.pool).query<{ stream_index: number; next_revision: string; last_position: string }>(
-        'select stream_index, next_revision, last_position from es_append($1::text[], $2::bigint[], $3::jsonb)',
-        params,
+        'select stream_index, next_revision, last_position from es_append($1::text[], $2::bigint[], $3::jsonb, $4, $5)',
+        [streams, expected, json, verify, notifyInside],
       );
     let rows;
+    if (!client) this.appending++;
     try {
-      ({ rows } = await run());
+      ({ rows } = await run(client !== undefined));
     } catch (error) {
-      // Two identical appends racing: the loser sees a conflict although its events are stored. A
-      // second call reports the stored positions then; any other conflict stays a conflict.
+      // A re-sent append (or two identical ones racing): it fails on the event id or on the
+      // revision although its events are stored; the checked retry reports the stored positions.
+      // Any other conflict stays a conflict.
       const code = (error as { code?: string }).code;
-      if (client || (code !== SQLSTATE.wrongExpectedRevision && code !== '23505')) throw translateError(error);
+      if (client || !options.retry || (code !== SQLSTATE.wrongExpectedRevision && code !== '23505')) throw translateError(error);
       try {
-        ({ rows } = await run());
+        ({ rows } = await run(true));
       } catch (retryError) {
         throw translateError(retryError);
       }
+    } finally {
+      if (!client) this.appending--;
     }
     const byIndex = new Map(rows.map((r) => [r.stream_index, r]));
-    return appends.map((_, index) => {
+    const results = appends.map((_, index) => {
       const row = byIndex.get(index + 1)!;
       return { nextExpectedRevision: BigInt(row.next_revision), position: BigInt(row.last_position) };
     });
+    if (!client) this.notifier.publish(results.reduce((max, r) => (r.position > max ? r.position : max), 0n), notifyInside);
+    return results;
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
@@ -223,6 +332,7 @@ export class PostgresEventStore implements EventStore {
     const idlePollMs = this.idlePollMs;
     const batchSize = options.batchSize ?? 500;
     const filter = options.filter ?? {};
+    const filtered = Boolean(filter.eventTypes?.length || filter.streamPrefixes?.length);
     let closed = false;
     const stop = new AbortController();
     const unwatch = notifier.watch();
@@ -232,6 +342,7 @@ export class PostgresEventStore implements EventStore {
       let backoffMs = 2;
       try {
         while (!closed) {
+          const notified = notifier.notifications;
           const events = await readAll({ ...filter, fromPosition: cursor, maxCount: batchSize });
           if (events.length > 0) {
             cursor = events[events.length - 1]!.position;
@@ -239,9 +350,13 @@ export class PostgresEventStore implements EventStore {
             yield events;
             continue;
           }
-          // A notified position we cannot see yet belongs behind a transaction still running:
-          // retry soon rather than wait for the next notification.
-          if (notifier.latest > cursor && !filter.eventTypes && !filter.streamPrefixes) {
+          if (filtered) {
+            // Its cursor stays at the last matching event, so a newer notified position says
+            // nothing: wait for a notification after this read began (every commit sends one).
+            await notifier.waitForNotification(notified, idlePollMs, stop.signal);
+          } else if (notifier.latest > cursor) {
+            // A notified position we cannot see yet belongs behind a transaction still running:
+            // retry soon rather than wait for the next notification.
             await notifier.sleep(backoffMs, stop.signal);
             backoffMs = Math.min(backoffMs * 2, 20);
           } else {
