@@ -30,6 +30,8 @@ export interface AppConfig {
   readYourWritesTimeoutMs: number;
   /** Operations per minute per API key; 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /** Read-model answers the API keeps, checked against the projection checkpoints; 0 turns the cache off. */
+  readCacheEntries: number;
   /** Largest accepted request body, in bytes. */
   bodyLimitBytes: number;
   /** Where the server writes its GraphQL schema (SDL); empty to skip. */

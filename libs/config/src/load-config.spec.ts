@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       apiKeys: [],
       runProjections: true,
+      readCacheEntries: 2_000,
     });
   });
 
@@ -35,6 +36,7 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
       KURRENTDB_CONNECTION_STRING: 'kurrentdb://127.0.0.1:2113?tls=false',
       LEDGER_AT_RISK_WINDOW: '12h',
+      LEDGER_READ_CACHE_ENTRIES: '0',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -43,6 +45,7 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       eventStore: 'kurrentdb',
       atRiskWindowMs: 12 * 3_600_000,
+      readCacheEntries: 0,
       apiKeys: [
         { role: 'AGENT', key: 'agent-secret' },
         { role: 'FINANCE', key: 'finance-secret' },

@@ -133,6 +133,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     atRiskWindowMs: read.duration('LEDGER_AT_RISK_WINDOW', 24 * 3_600_000),
     readYourWritesTimeoutMs: read.duration('LEDGER_READ_YOUR_WRITES_TIMEOUT', 10_000),
     rateLimitPerMinute: read.integer('LEDGER_RATE_LIMIT_PER_MINUTE', 60_000, 0, 10_000_000),
+    readCacheEntries: read.integer('LEDGER_READ_CACHE_ENTRIES', 2_000, 0, 1_000_000),
     bodyLimitBytes: read.integer('LEDGER_BODY_LIMIT_BYTES', 6 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     schemaFile: env.LEDGER_SCHEMA_FILE === undefined ? 'schema.graphql' : read.raw('LEDGER_SCHEMA_FILE'),
   };

@@ -1,14 +1,16 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
-import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_GUARD, APP_PIPE } from '@nestjs/core';
 import depthLimit from 'graphql-depth-limit';
 import type { GraphQLSchema } from 'graphql';
 import { CqrsModule } from '@nestjs/cqrs';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApiKeyStore, type Principal } from '#libs/access';
-import { APP_CONFIG, DATABASE_POOL } from '#libs/application';
+import { APP_CONFIG, DATABASE_CONNECTION_STRING, DATABASE_POOL } from '#libs/application';
 import type { AppConfig } from '#libs/config';
-import { LedgerQueries } from '#libs/projections';
+import { LedgerQueries, cachedQueries, type CachedLedgerQueries } from '#libs/projections';
 import type pg from 'pg';
 import { formatError } from './errors/format-error.js';
 import { createLoaders } from './common/loaders.js';
@@ -35,6 +37,37 @@ export interface GraphqlApiOptions {
 }
 
 const logger = new Logger('GraphQL');
+
+const NO_STORE: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        response.http.headers.set('cache-control', 'no-store');
+      },
+    };
+  },
+};
+
+/** One read side per pool, shared by resolvers and loaders: counted database queries behind the answer cache. */
+const readSides = new WeakMap<pg.Pool, CachedLedgerQueries>();
+function readSide(pool: pg.Pool, config: AppConfig, connectionString: string): CachedLedgerQueries {
+  let queries = readSides.get(pool);
+  if (!queries) {
+    queries = cachedQueries(countedQueries(new LedgerQueries(pool)), pool, { maxEntries: config.readCacheEntries, connectionString });
+    readSides.set(pool, queries);
+  }
+  return queries;
+}
+
+/** Closes the read cache's session with the application. */
+@Injectable()
+class ReadSideLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(DATABASE_POOL) private readonly pool: pg.Pool) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await readSides.get(this.pool)?.closeReadCache();
+  }
+}
 const schemaRef: { schema?: GraphQLSchema } = {};
 
 /** The GraphQL layer. Expects DATABASE_POOL, the command handlers and CLOCK from the composing app. */
@@ -47,16 +80,18 @@ export class GraphqlApiModule {
         CqrsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          inject: [DATABASE_POOL, APP_CONFIG],
-          useFactory: (pool: pg.Pool, config: AppConfig) => {
-            const queries = countedQueries(new LedgerQueries(pool));
+          inject: [DATABASE_POOL, APP_CONFIG, DATABASE_CONNECTION_STRING],
+          useFactory: (pool: pg.Pool, config: AppConfig, connectionString: string) => {
+            const queries = readSide(pool, config, connectionString);
             const keys = new ApiKeyStore(pool, config.apiKeys);
             return {
             path: '/graphql',
             validationRules: [depthLimit(MAX_QUERY_DEPTH)],
             // A flood of aliases is refused by the parser, before validation gets expensive.
             parseOptions: { maxTokens: MAX_QUERY_TOKENS },
-            plugins: [queryLimitsPlugin(() => schemaRef.schema!)],
+            // No cache hints are given, every answer is no-store: set once per response instead of
+            // through the cache-control plugin, whose per-field hook wraps every resolver.
+            plugins: [queryLimitsPlugin(() => schemaRef.schema!), ApolloServerPluginCacheControlDisabled(), NO_STORE],
             transformSchema: (schema: GraphQLSchema) => {
               schemaRef.schema = schema;
               return schema;
@@ -67,10 +102,11 @@ export class GraphqlApiModule {
             playground: false,
             introspection: true,
             includeStacktraceInErrorResponses: false,
-            context: (ctx: { req?: GraphqlRequest; extra?: { principal?: Principal } }) =>
-              ctx.req
-                ? { req: ctx.req, loaders: createLoaders(queries) }
-                : { req: { headers: {} }, loaders: createLoaders(queries), connectionPrincipal: ctx.extra?.principal },
+            // HTTP (Fastify): the request itself; graphql-ws: its context, with the connection's principal.
+            context: (ctx: GraphqlRequest | { extra: { principal?: Principal } }) =>
+              'extra' in ctx
+                ? { req: { headers: {} }, loaders: createLoaders(queries), connectionPrincipal: ctx.extra.principal }
+                : { req: ctx, loaders: createLoaders(queries) },
             subscriptions: {
               'graphql-ws': {
                 path: '/graphql',
@@ -98,7 +134,8 @@ export class GraphqlApiModule {
         }),
       ],
       providers: [
-        { provide: LedgerQueries, useFactory: (pool: pg.Pool) => countedQueries(new LedgerQueries(pool)), inject: [DATABASE_POOL] },
+        { provide: LedgerQueries, useFactory: readSide, inject: [DATABASE_POOL, APP_CONFIG, DATABASE_CONNECTION_STRING] },
+        ReadSideLifecycle,
         { provide: APP_PIPE, useValue: argumentValidationPipe },
         {
           provide: ApiKeyStore,

@@ -6,5 +6,6 @@ export * from './timeline/timeline.projection.js';
 export * from './queries/views.js';
 export * from './queries/cursor.js';
 export * from './queries/ledger.queries.js';
+export * from './queries/read-cache.js';
 export * from './ledger-projections.js';
 export * from './rebuild.js';

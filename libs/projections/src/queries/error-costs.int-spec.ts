@@ -1,20 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { createTestDatabase } from '../../../../test/support/test-database.js';
-import { LedgerLog } from '../../test/fixtures/ledger-log.fixture.js';
+import { withLedgerLog as withLog } from '../../test/fixtures/ledger-log.fixture.js';
 
 const usd = (amount: string) => ({ amount, currency: 'USD' });
-
-/** Cost policies are global, so each test gets a database of its own. */
-async function withLog(test: (log: LedgerLog) => Promise<void>): Promise<void> {
-  const db = await createTestDatabase();
-  const log = await LedgerLog.open(db.url);
-  try {
-    await test(log);
-  } finally {
-    await log.close();
-    await db.drop();
-  }
-}
 
 describe('error costs', () => {
   it('keeps the old price for errors before a mid-month policy change, and prices later ones by the new policy', () =>

@@ -1,21 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
 import { summarizeEvent, type LedgerEvent } from '#libs/domain';
-import { createTestDatabase } from '../../../../test/support/test-database.js';
-import { LedgerLog } from '../../test/fixtures/ledger-log.fixture.js';
+import { withLedgerLog as withLog } from '../../test/fixtures/ledger-log.fixture.js';
 import { LedgerQueries } from './ledger.queries.js';
 import type { Page } from './views.js';
-
-async function withLog(test: (log: LedgerLog) => Promise<void>): Promise<void> {
-  const db = await createTestDatabase();
-  const log = await LedgerLog.open(db.url);
-  try {
-    await test(log);
-  } finally {
-    await log.close();
-    await db.drop();
-  }
-}
 
 /** Follows endCursor to the end; every page must agree on totalCount. */
 async function allPages<T>(fetch: (after?: string) => Promise<Page<T>>): Promise<{ pages: T[][]; totalCount: number }> {
