@@ -128,6 +128,30 @@ describe('subscriptions', () => {
     expect(message!.ledgerChanged).toEqual({ kept: 1, open: 0 });
   });
 
+  it('follows the log only while someone listens, and starts again for the next subscriber', async () => {
+    const followingNow = async () => Number(/^ledger_live_following (\d+)/m.exec(await (await fetch(`${api.baseUrl}/metrics`)).text())?.[1]);
+    const settle = async (want: number) => {
+      for (let i = 0; i < 50 && (await followingNow()) !== want; i++) await new Promise((r) => setTimeout(r, 50));
+      return followingNow();
+    };
+    expect(await settle(0)).toBe(0);
+    const { customerId, promiseId } = await customerAndPromise(7_200_000);
+    const client = wsClient(AGENT);
+    const first = take<{ ledgerChanged: { kept: number } }>(client, 'subscription($c: ID!) { ledgerChanged(customerId: $c) { kept } }', { c: customerId });
+    await first.subscribed;
+    expect(await followingNow()).toBe(1);
+    await ok('mutation($i: KeepPromiseInput!) { keepPromise(input: $i) { id } }', { i: { id: promiseId } });
+    expect((await first.done)[0]!.ledgerChanged.kept).toBe(1); // take() unsubscribes after the first
+    expect(await settle(0)).toBe(0);
+
+    const again = await customerAndPromise(7_200_000);
+    const second = take<{ ledgerChanged: { kept: number } }>(client, 'subscription($c: ID!) { ledgerChanged(customerId: $c) { kept } }', { c: again.customerId });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await followingNow()).toBe(1);
+    await ok('mutation($i: KeepPromiseInput!) { keepPromise(input: $i) { id } }', { i: { id: again.promiseId } });
+    expect((await second.done)[0]!.ledgerChanged.kept).toBe(1);
+  });
+
   it('refuses a subscription without a valid key', async () => {
     const sub = take(wsClient('wrong-key'), 'subscription { promiseBroken { id } }', {});
     await expect(sub.done).rejects.toBeDefined();

@@ -15,6 +15,12 @@ interface Subscriber {
 @Injectable()
 export class LiveTopics {
   private readonly subscribers = new Set<Subscriber>();
+  private readonly idleListeners = new Set<() => void>();
+
+  /** Called whenever the last subscriber leaves. */
+  onIdle(listener: () => void): void {
+    this.idleListeners.add(listener);
+  }
 
   get subscriberCount(): number {
     return this.subscribers.size;
@@ -34,8 +40,9 @@ export class LiveTopics {
     this.subscribers.add(subscriber);
     const close = () => {
       subscriber.closed = true;
-      this.subscribers.delete(subscriber);
+      const removed = this.subscribers.delete(subscriber);
       subscriber.wake?.();
+      if (removed && this.subscribers.size === 0) for (const listener of this.idleListeners) listener();
     };
     const iterator: AsyncIterableIterator<T> = {
       [Symbol.asyncIterator]: () => iterator,
