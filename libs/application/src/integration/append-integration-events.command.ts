@@ -125,14 +125,17 @@ export class AppendIntegrationEventsHandler implements ICommandHandler<AppendInt
     context: CommandContext,
     awaitReadModels: boolean,
   ): Promise<IntegrationItemResult[]> {
-    const accepted = await this.ledger.findAccepted(source, items.map((i) => i.externalId));
     const streamNames = new Set<string>();
     for (const item of items) {
       if (!item.action) continue;
       streamNames.add(streamOf(item.action));
       if (item.action.requiresCustomer) streamNames.add(customerStream(item.action.requiresCustomer));
     }
-    const loaded = await this.ledger.loadStreams([...streamNames]);
+    // Neither read needs the other: one wait instead of two.
+    const [accepted, loaded] = await Promise.all([
+      this.ledger.findAccepted(source, items.map((i) => i.externalId)),
+      this.ledger.loadStreams([...streamNames]),
+    ]);
     const streams = new Map<string, StreamState>();
     const now = this.clock.now();
     const results: IntegrationItemResult[] = [];
@@ -205,6 +208,8 @@ export class AppendIntegrationEventsHandler implements ICommandHandler<AppendInt
     }
 
     const writes: StreamWrite[] = [];
+    // Every event of the batch carries the same metadata: one object, not one per event.
+    const metadata = { ...context, source: `erp:${source}`, actor: context.actor, schemaVersion: 1 };
     for (const [stream, s] of streams) {
       if (s.pending.length === 0) continue;
       writes.push({
@@ -214,7 +219,7 @@ export class AppendIntegrationEventsHandler implements ICommandHandler<AppendInt
           id: this.ids.next(),
           type: e.type,
           data: e.data,
-          metadata: { ...context, source: `erp:${source}`, actor: context.actor, schemaVersion: 1 },
+          metadata,
         })),
       });
     }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
 import { DateTimeResolver } from 'graphql-scalars';
@@ -14,13 +14,18 @@ import {
   MakePromiseInput,
   ReleasePromiseInput,
 } from '../promises/promise.inputs.js';
+import { MoneyInput } from '../common/money.type.js';
 import type { IntegrationEventInput, IntegrationEventType } from './append-events.types.js';
+import { compilePayloadCheck, type PayloadCheck } from './integration-payload.validator.js';
 
 /** Which input a payload must match, which of its fields are dates, and the command it becomes. */
 interface PayloadRule<T> {
   input: ClassConstructor<T>;
+  /** The class of each @ValidateNested property of `input`. */
+  nested?: Record<string, ClassConstructor<object>>;
   dates: string[];
-  toAction(payload: T, defaultId: string): IntegrationAction;
+  /** `defaultId` derives the id of a create sent without one. */
+  toAction(payload: T, defaultId: () => string): IntegrationAction;
 }
 
 const rule = <T>(r: PayloadRule<T>) => r as PayloadRule<unknown>;
@@ -31,7 +36,7 @@ const RULES: Record<IntegrationEventType, PayloadRule<unknown>> = {
     dates: [],
     toAction: (p, id) => ({
       aggregate: 'customer',
-      command: { type: 'RegisterCustomer', customerId: p.id ?? id, name: p.name, kind: p.kind, region: p.region ?? undefined, email: p.email ?? undefined },
+      command: { type: 'RegisterCustomer', customerId: p.id ?? id(), name: p.name, kind: p.kind, region: p.region ?? undefined, email: p.email ?? undefined },
     }),
   }),
   PROMISE_MADE: rule<MakePromiseInput>({
@@ -42,7 +47,7 @@ const RULES: Record<IntegrationEventType, PayloadRule<unknown>> = {
       requiresCustomer: p.customerId,
       command: {
         type: 'MakePromise',
-        promiseId: p.id ?? id,
+        promiseId: p.id ?? id(),
         customerId: p.customerId,
         kind: p.kind,
         touchPoint: p.touchPoint ?? 'HUMAN',
@@ -104,13 +109,14 @@ const RULES: Record<IntegrationEventType, PayloadRule<unknown>> = {
   }),
   ERROR_RECORDED: rule<RecordErrorInput>({
     input: RecordErrorInput,
+    nested: { cost: MoneyInput },
     dates: ['occurredAt'],
     toAction: (p, id) => ({
       aggregate: 'error',
       requiresCustomer: p.customerId,
       command: {
         type: 'RecordError',
-        errorId: p.id ?? id,
+        errorId: p.id ?? id(),
         customerId: p.customerId,
         errorType: p.type,
         occurredAt: p.occurredAt ?? undefined,
@@ -142,21 +148,35 @@ const RULES: Record<IntegrationEventType, PayloadRule<unknown>> = {
   }),
 };
 
-/** Stable JSON (sorted keys), so the same content always hashes the same. */
+const CHECKS = Object.fromEntries(
+  Object.entries(RULES).map(([type, r]) => [type, compilePayloadCheck(r.input, r.nested)]),
+) as Record<IntegrationEventType, PayloadCheck>;
+
+/** Stable JSON (sorted keys), so the same content always hashes the same: the stored hashes depend on every character. */
 function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
+  if (value === null || value === undefined) return 'null';
+  if (typeof value !== 'object') return JSON.stringify(value);
+  let out: string;
+  if (Array.isArray(value)) {
+    out = '[';
+    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonical(value[i]);
+    return out + ']';
   }
-  return JSON.stringify(value ?? null);
+  const keys = Object.keys(value).sort();
+  out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    out += `${i ? ',' : ''}${JSON.stringify(keys[i])}:${canonical((value as Record<string, unknown>)[keys[i]!])}`;
+  }
+  return out + '}';
 }
+
+/** The hash of an item's content: canonical `{ type, payload }` (keys sorted: payload first). */
+const contentHashOf = (event: IntegrationEventInput): string =>
+  hash('sha256', `{"payload":${canonical(event.payload)},"type":${JSON.stringify(event.type)}}`, 'hex');
 
 /** An id for a create without one, derived from (source, externalId) so a retried item gets the same. */
 function derivedId(source: string, externalId: string): string {
-  const h = createHash('sha256').update(`${source}\u0000${externalId}`).digest('hex');
+  const h = hash('sha256', `${source}\u0000${externalId}`, 'hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -167,10 +187,13 @@ function flatten(errors: ValidationError[], prefix = ''): string[] {
   });
 }
 
-/** Validates one ERP item as strictly as the matching mutation's input, and maps it to a command. */
-export async function toIntegrationItem(source: string, event: IntegrationEventInput): Promise<IntegrationItem> {
-  const contentHash = createHash('sha256').update(canonical({ type: event.type, payload: event.payload })).digest('hex');
-  const base = { externalId: event.externalId, contentHash };
+/**
+ * Validates one ERP item as strictly as the matching mutation's input, and maps it to a command.
+ * A payload the compiled check is certain of maps at once; any other goes through class-validator
+ * (as the mutation's input would), which accepts it or writes the refusal.
+ */
+export function toIntegrationItem(source: string, event: IntegrationEventInput): IntegrationItem | Promise<IntegrationItem> {
+  const base = { externalId: event.externalId, contentHash: contentHashOf(event) };
   const reject = (message: string) => ({ ...base, rejection: { code: 'BAD_USER_INPUT', message } });
   const r = RULES[event.type];
   if (!event.payload || typeof event.payload !== 'object' || Array.isArray(event.payload)) return reject('payload must be an object');
@@ -183,13 +206,24 @@ export async function toIntegrationItem(source: string, event: IntegrationEventI
       return reject(`${field}: must be an RFC 3339 date-time with offset`);
     }
   }
+  const toItem = (input: unknown): IntegrationItem => {
+    try {
+      return { ...base, action: r.toAction(input, () => derivedId(source, event.externalId)) };
+    } catch (error) {
+      if (error instanceof DomainError) return { ...base, rejection: { code: error.code, message: error.message } };
+      throw error;
+    }
+  };
+  if (CHECKS[event.type](raw)) return toItem(raw);
   const input = plainToInstance(r.input, raw);
-  const problems = flatten(await validate(input as object, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false }));
-  if (problems.length) return reject(problems.join('; '));
-  try {
-    return { ...base, action: r.toAction(input, derivedId(source, event.externalId)) };
-  } catch (error) {
-    if (error instanceof DomainError) return { ...base, rejection: { code: error.code, message: error.message } };
-    throw error;
-  }
+  return validate(input as object, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false }).then((errors) => {
+    const problems = flatten(errors);
+    return problems.length ? reject(problems.join('; ')) : toItem(input);
+  });
+}
+
+/** Every item of a batch, in input order; only the ones class-validator must look at wait for it. */
+export async function toIntegrationItems(source: string, events: readonly IntegrationEventInput[]): Promise<IntegrationItem[]> {
+  const items = events.map((event) => toIntegrationItem(source, event));
+  return items.some((item) => item instanceof Promise) ? Promise.all(items) : (items as IntegrationItem[]);
 }
