@@ -122,6 +122,14 @@ describe('limits', () => {
     expect(res.errors?.[0]?.message).toMatch(/too complex/);
   });
 
+  it('weighs an operation by its variables, each time (a cheap run does not let an expensive one through)', async () => {
+    const query = 'query($n: Int) { customers(first: 500) { nodes { promises(first: $n) { nodes { id customer { id } } } } } }';
+    expect((await gql(api.baseUrl, query, { n: 1 }, as('ADMIN'))).errors).toBeUndefined();
+    const expensive = await gql(api.baseUrl, query, { n: 500 }, as('ADMIN'));
+    expect(expensive.errors?.[0]?.message).toMatch(/too complex/);
+    expect((await gql(api.baseUrl, query, { n: 1 }, as('ADMIN'))).errors).toBeUndefined();
+  });
+
   it('refuses a body over the limit without a 5xx', async () => {
     const res = await fetch(`${api.baseUrl}/graphql`, {
       method: 'POST',
@@ -129,6 +137,7 @@ describe('limits', () => {
       body: JSON.stringify({ query: '{ eventStoreHead }', variables: { pad: 'x'.repeat(7 * 1024 * 1024) } }),
     });
     expect(res.status).toBe(413);
+    expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
   });
 });
 

@@ -20,6 +20,17 @@ describe('server start-up', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok', database: 'up' });
     expect(first.output()).toContain('embedded PostgreSQL');
+    // One access-log line per request at info, with the key redacted.
+    const answer = await fetch(`${first.baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer secret-key-in-log-check' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(answer.headers.get('cache-control')).toBe('no-store'); // answers are never to be cached by HTTP caches
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const accessLog = first.output().split('\n').filter((line) => line.includes('"request completed"') && line.includes('"url":"/graphql"'));
+    expect(accessLog.length).toBeGreaterThanOrEqual(2);
+    expect(first.output()).not.toContain('secret-key-in-log-check');
 
     // Write an event straight into the embedded server, as another process would.
     const password = (await readFile(join(env.LEDGER_DATA_DIR, 'pg-password'), 'utf8')).trim();

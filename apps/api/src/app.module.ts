@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import {
@@ -18,6 +18,8 @@ import { HealthController } from './health/health.controller.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { ProjectionsHost } from './projections/projections.host.js';
 
+const ACCESS_LOG_LEVELS: readonly string[] = ['info', 'debug', 'trace'];
+
 /** Composes the API from the rooms; the infrastructure is booted before Nest starts. */
 @Module({})
 export class AppModule {
@@ -28,6 +30,10 @@ export class AppModule {
       global: true,
       imports: [
         LoggerModule.forRoot({
+          // The access log (a line per request, at info) on every route, on Fastify too (its middleware
+          // paths are matched differently from Express's). Above info nothing would be written, and
+          // the per-request logger alone cost a twentieth of a simple query's CPU: left out then.
+          forRoutes: ACCESS_LOG_LEVELS.includes(config.logLevel) ? [{ path: '*path', method: RequestMethod.ALL }] : [],
           pinoHttp: {
             level: config.logLevel,
             // Health probes every few seconds would drown the log.

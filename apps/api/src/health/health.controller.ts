@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type pg from 'pg';
 import { DATABASE_POOL } from '#libs/application';
 import { isReachable } from '#libs/postgres';
@@ -10,9 +10,9 @@ export class HealthController {
 
   @Get()
   @HttpCode(200)
-  async health(@Res({ passthrough: true }) response: Response): Promise<{ status: string; database: string }> {
+  async health(@Res({ passthrough: true }) response: FastifyReply): Promise<{ status: string; database: string }> {
     const up = await isReachable(this.pool);
-    if (!up) response.status(503);
+    if (!up) void response.status(503);
     return { status: up ? 'ok' : 'unavailable', database: up ? 'up' : 'down' };
   }
 }
