@@ -20,7 +20,7 @@ const USAGE = `usage: npm run bench -- [${SECTIONS.join('] [')}] [--quick] [--pr
   --quick    short runs and smaller data sets: the whole run takes under 2 minutes
   --profile  write V8 CPU profiles of our event-store process (store) and of the API (graphql)
              into a temporary folder, and print where their time goes
-  --diagnose store: also measure copies of es_append with one change each (what limits appends)
+  --diagnose store: also measure es_append called with one choice changed each (what limits appends)
   --no-doc   print the tables, leave docs/benchmarks.md alone`;
 
 const args = process.argv.slice(2);

@@ -117,7 +117,8 @@ export async function scaleBench(serverUrl: string, options: ScaleOptions): Prom
     for (const size of sizes) stores.push(await prepare(serverUrl, size, log));
     const [small, large] = stores as [Store, Store];
     // The watcher is off: it has nothing to do with these queries, and its work must not land mid-measurement.
-    await Promise.all(stores.map(async (s) => (s.api = await startApi(s.db.url, { LEDGER_RUN_DEADLINE_WATCHER: 'false' }))));
+    // The read cache is off: these figures are about the read-model tables at each size.
+    await Promise.all(stores.map(async (s) => (s.api = await startApi(s.db.url, { LEDGER_RUN_DEADLINE_WATCHER: 'false', LEDGER_READ_CACHE_ENTRIES: '0' }))));
     const label = (s: Store) => `${fmt(s.events)} events`;
 
     const chunks = quick ? 4 : 8;

@@ -8,14 +8,16 @@ import { dumbo } from '@event-driven-io/dumbo';
 import pg from 'pg';
 import { NO_STREAM, PostgresEventStore, eventStoreMigrations } from '#libs/event-store';
 import { createPool, runMigrations } from '#libs/postgres';
-import { PositionPublisher, createVariants, explainPreCheck, measureVariants, type Variant } from './es-append-variants.js';
+import type { NotifyPublisher } from '#libs/postgres';
+import { createVariants, explainPreCheck, measureVariants, openPublisher, type Variant } from './es-append-variants.js';
 import { timeOperations, type Sample } from './measure.js';
 import type { ContenderName, Diagnosis, StoreCommand } from './store-protocol.js';
 
 /** The operations both stores are measured on; each returns how many events it handled. */
 interface Contender {
-  /** Ours only: its pool, for `diagnose`. */
+  /** Ours only: its pool and store, for `diagnose`. */
   pool?: pg.Pool;
+  store?: PostgresEventStore;
   synchronousCommit(): Promise<string>;
   appendOne(stream: string, n: number): Promise<number>;
   appendBatch(stream: string, size: number, n: number): Promise<number>;
@@ -48,6 +50,7 @@ async function ours(url: string): Promise<Contender> {
   const store = new PostgresEventStore(pool, url);
   return {
     pool,
+    store,
     synchronousCommit: async () => (await pool.query('show synchronous_commit')).rows[0].synchronous_commit,
     appendOne: async (stream, n) => {
       await store.appendToStream(stream, [{ id: randomUUID(), ...promiseMade(n) }], { expectedRevision: NO_STREAM });
@@ -132,15 +135,15 @@ const [name, url] = process.argv.slice(2) as [ContenderName, string];
 const contender = await (name === 'ours' ? ours(url) : emmett(url));
 const floor = name === 'ours' ? await floorTable(url) : undefined;
 let serial = 0;
-let diagnosis: { variants: Variant[]; publisher: PositionPublisher } | undefined;
+let diagnosis: { variants: Variant[]; publisher: NotifyPublisher } | undefined;
 
 async function diagnose(run: { workers: number; count: number; chunks: number; size: number }): Promise<Diagnosis> {
-  const pool = contender.pool;
-  if (!pool) throw new Error('only our store can be diagnosed');
-  diagnosis ??= { variants: await createVariants(pool), publisher: await PositionPublisher.open(url) };
+  const { pool, store } = contender;
+  if (!pool || !store) throw new Error('only our store can be diagnosed');
+  diagnosis ??= { variants: createVariants(), publisher: openPublisher(url) };
   const preCheck = await explainPreCheck(pool);
   const logEvents = Number((await pool.query('select count(*) as n from es_events')).rows[0].n);
-  const samples = await measureVariants(url, pool, diagnosis.publisher, diagnosis.variants, run);
+  const samples = await measureVariants(url, pool, store, diagnosis.publisher, diagnosis.variants, run);
   return { logEvents, preCheck, variants: diagnosis.variants.map((v) => [v.name, samples.get(v.name)?.latencies.length ? samples.get(v.name)! : null]) };
 }
 

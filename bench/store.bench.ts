@@ -9,7 +9,7 @@ export interface StoreOptions {
   quick: boolean;
   /** Write a V8 CPU profile of our contender's process into this folder. */
   profileDir?: string;
-  /** Also measure copies of es_append with one change each (what limits our appends). */
+  /** Also measure es_append called with one choice changed each (what limits our appends). */
   diagnose?: boolean;
 }
 
@@ -166,7 +166,7 @@ export async function storeBench(serverUrl: string, options: StoreOptions): Prom
   return result;
 }
 
-/** Copies of es_append with one change each, against the shipped one, on the log the section just wrote. */
+/** es_append called with one choice changed each, and the adapter itself, against the way the adapter calls es_append, on the log the section just wrote. */
 async function diagnoseOurs(ours: ContenderProcess, quick: boolean): Promise<Figure[]> {
   const figures: Figure[] = [];
   const runs = [
@@ -186,7 +186,7 @@ async function diagnoseOurs(ours: ContenderProcess, quick: boolean): Promise<Fig
         section: 'store',
         name: `diagnosis, ${run.label}: ${name}`,
         ours: s ? fmtRate(s) : 'not applicable',
-        baseline: `es_append as shipped: ${fmtRate(base)}`,
+        baseline: `es_append as the adapter calls it: ${fmtRate(base)}`,
         ratio: s ? fmtRatio(s.eventsPerSecond, base.eventsPerSecond, 'ev/s') : '—',
       });
     }
