@@ -10,6 +10,8 @@ import { emptyResult, fmt, fmtMs, fmtRatio, type Figure, type SectionResult, typ
 export interface GraphqlOptions {
   quick: boolean;
   log(message: string): void;
+  /** Only the scenarios whose name contains this text (the baselines always run). */
+  only?: string;
   /** Run the API under --cpu-prof, writing its profile into this folder. */
   profileDir?: string;
 }
@@ -256,6 +258,7 @@ export async function graphqlBench(serverUrl: string, options: GraphqlOptions): 
     for (const scenario of ordered) {
       const missing = scenario.requires.filter((e) => !schema.has(e));
       const unavailable = missing.length ? `the running schema lacks ${missing.join(', ')}` : typeof seeded === 'string' ? `cannot seed: ${seeded}` : undefined;
+      if (options.only !== undefined && !scenario.name.toLowerCase().includes(options.only.toLowerCase())) continue;
       if (quick && scenario.fullOnly) {
         result.figures.push({ section: 'graphql', name: scenario.name, ours: 'not run in --quick (no target depends on it)', baseline: '—', ratio: '—' });
         continue;

@@ -1,4 +1,4 @@
-// npm run bench -- [store] [graphql] [scale] [import] [deadlines] [--quick] [--profile] [--diagnose] [--no-doc]
+// npm run bench -- [store] [graphql] [scale] [import] [deadlines] [--quick] [--profile] [--diagnose] [--only=TEXT] [--no-doc]
 // Every figure is paired with a baseline measured in the same run; the table is printed and
 // written to docs/benchmarks.md (the hand-written part of that file below the marker is kept).
 import { execFileSync } from 'node:child_process';
@@ -15,16 +15,19 @@ import { SECTIONS, TARGETS, emptyResult, figuresTable, fmt, targetsTable, type S
 import { scaleBench } from './scale.bench.js';
 import { storeBench } from './store.bench.js';
 
-const USAGE = `usage: npm run bench -- [${SECTIONS.join('] [')}] [--quick] [--profile] [--diagnose] [--no-doc]
+const USAGE = `usage: npm run bench -- [${SECTIONS.join('] [')}] [--quick] [--profile] [--diagnose] [--only=TEXT] [--no-doc]
   sections   which to run (default: all)
   --quick    short runs and smaller data sets: the whole run takes under 2 minutes
   --profile  write V8 CPU profiles of our event-store process (store) and of the API (graphql)
              into a temporary folder, and print where their time goes
   --diagnose store: also measure es_append called with one choice changed each (what limits appends)
+  --only=TEXT graphql: only the scenarios whose name contains TEXT (the baselines still run);
+             implies --no-doc
   --no-doc   print the tables, leave docs/benchmarks.md alone`;
 
 const args = process.argv.slice(2);
-const flags = new Set(args.filter((a) => a.startsWith('--')));
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const flags = new Set(args.filter((a) => a.startsWith('--') && !a.startsWith('--only=')));
 const unknownFlags = [...flags].filter((f) => !['--quick', '--profile', '--diagnose', '--no-doc', '--help'].includes(f));
 const named = args.filter((a) => !a.startsWith('--'));
 const unknownSections = named.filter((s) => !(SECTIONS as readonly string[]).includes(s));
@@ -51,7 +54,7 @@ try {
     try {
       const run = {
         store: () => storeBench(server.url, { quick, profileDir, diagnose: flags.has('--diagnose') }),
-        graphql: () => graphqlBench(server.url, { quick, log, profileDir }),
+        graphql: () => graphqlBench(server.url, { quick, log, profileDir, only }),
         scale: () => scaleBench(server.url, { quick, log }),
         import: () => importBench(server.url, { quick, log }),
         deadlines: () => deadlinesBench(server.url, { quick }),
@@ -87,7 +90,7 @@ console.log(`\n${figuresTable(figures)}\n\n${targetsTable(targets)}\n`);
 for (const note of notes) console.log(`- ${note}`);
 if (profileDir) console.log(`\nCPU profiles (open in Chrome DevTools or speedscope): ${profileDir}\n\n${await summariseProfiles(profileDir)}`);
 
-if (!flags.has('--no-doc')) {
+if (!flags.has('--no-doc') && only === undefined) {
   const commit = (() => {
     try {
       const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();

@@ -273,12 +273,12 @@ export async function applyBatch(
       projection.name,
     ]);
     if (rows[0]?.position !== from.toString()) throw new CheckpointMovedError(`checkpoint of ${projection.name} moved`);
-    if (schema) {
-      await client.query(`set local search_path = ${schema}, public`);
-      // A rebuild that dies is started over, so its batches need not wait for the disk; the swap
-      // commits synchronously, which flushes everything before it.
-      await client.query('set local synchronous_commit = off');
-    }
+    if (schema) await client.query(`set local search_path = ${schema}, public`);
+    // Read models are derived from the durable log, and the checkpoint commits with them: should
+    // the server crash before this commit reaches the disk, both go back together and the batch
+    // is applied again from the log. So a batch need not wait for the disk (a rebuild's swap
+    // commits synchronously, which flushes everything before it).
+    await client.query('set local synchronous_commit = off');
     await projection.apply(batch, client);
     await client.query(`update ${checkpoints} set position = $2, updated_at = now() where name = $1`, [projection.name, to.toString()]);
     await client.query('commit');
