@@ -130,6 +130,18 @@ describe('limits', () => {
     expect((await gql(api.baseUrl, query, { n: 1 }, as('ADMIN'))).errors).toBeUndefined();
   });
 
+  it('weighs @include and @skip conditions given as variables, each time', async () => {
+    const query =
+      'query($deep: Boolean!, $shallow: Boolean!) { customers(first: 500) { nodes { id ' +
+      'promises(first: 500) @include(if: $deep) { nodes { id customer { id } } } ' +
+      'errors: promises(first: 500) @skip(if: $shallow) { nodes { id customer { id } } } } } }';
+    const ask = (deep: boolean, shallow: boolean) => gql(api.baseUrl, query, { deep, shallow }, as('ADMIN'));
+    expect((await ask(false, true)).errors).toBeUndefined();
+    expect((await ask(true, true)).errors?.[0]?.message).toMatch(/too complex/);
+    expect((await ask(false, false)).errors?.[0]?.message).toMatch(/too complex/);
+    expect((await ask(false, true)).errors).toBeUndefined();
+  });
+
   it('refuses a body over the limit without a 5xx', async () => {
     const res = await fetch(`${api.baseUrl}/graphql`, {
       method: 'POST',
