@@ -39,6 +39,9 @@ export class ProjectionRunner {
   private readonly waiters = new Set<() => void>();
   private readonly stops: (() => Promise<void>)[] = [];
   private listener: pg.Client | undefined;
+  /** The positions were read after the listener's LISTEN took effect. */
+  private listenerSynced = false;
+  private listening: Promise<void> | undefined;
   private running = false;
   private publisher: NotifyPublisher | undefined;
 
@@ -65,8 +68,10 @@ export class ProjectionRunner {
   async stop(): Promise<void> {
     this.running = false;
     await Promise.all(this.stops.splice(0).map((stop) => stop()));
-    await this.listener?.end().catch(() => undefined);
+    const listener = this.listener;
     this.listener = undefined;
+    this.listenerSynced = false;
+    await listener?.end().catch(() => undefined);
     await this.publisher?.close();
     this.publisher = undefined;
     for (const wake of [...this.waiters]) wake();
@@ -81,7 +86,13 @@ export class ProjectionRunner {
     if (this.reached(position)) return;
     await this.ensureListener();
     const deadline = Date.now() + timeoutMs;
-    await this.refreshPositions();
+    // Once listening, every checkpoint that commits is announced: the table is read once after
+    // LISTEN took effect (and whenever nobody listens), not by every waiting mutation.
+    if (!this.listenerSynced) {
+      const listener = this.listener;
+      await this.refreshPositions();
+      if (listener && this.listener === listener) this.listenerSynced = true;
+    }
     while (!this.reached(position)) {
       const left = deadline - Date.now();
       if (left <= 0) {
@@ -124,24 +135,32 @@ export class ProjectionRunner {
     for (const row of rows) this.noteCheckpoint(row.name, BigInt(row.position));
   }
 
-  private async ensureListener(): Promise<void> {
-    if (this.listener) return;
+  /** Resolves once LISTEN took effect on the shared listener (or failed: the poll takes over). */
+  private ensureListener(): Promise<void> {
+    if (this.listener) return this.listening ?? Promise.resolve();
     const client = new pg.Client({ connectionString: this.options.connectionString, application_name: 'promise-ledger-checkpoints' });
     client.on('notification', (message) => {
       const [name, position] = (message.payload ?? '').split(':');
       if (name && position) this.noteCheckpoint(name, BigInt(position));
     });
-    client.on('error', () => {
-      if (this.listener === client) this.listener = undefined;
-    });
+    const lost = () => {
+      if (this.listener !== client) return;
+      this.listener = undefined;
+      this.listenerSynced = false;
+    };
+    client.on('error', lost);
+    client.on('end', lost);
     this.listener = client;
-    try {
-      await client.connect();
-      await client.query(`listen ${CHECKPOINT_CHANNEL}`);
-    } catch {
-      this.listener = undefined; // the fallback poll still works
-      await client.end().catch(() => undefined);
-    }
+    this.listening = (async () => {
+      try {
+        await client.connect();
+        await client.query(`listen ${CHECKPOINT_CHANNEL}`);
+      } catch {
+        lost(); // the fallback poll still works
+        await client.end().catch(() => undefined);
+      }
+    })();
+    return this.listening;
   }
 
   private async ensureCheckpoints(): Promise<void> {
@@ -268,17 +287,17 @@ export async function applyBatch(
   const checkpoints = schema ? `${schema}.projection_checkpoints` : 'projection_checkpoints';
   const client = await pool.connect();
   try {
-    await client.query('begin');
+    // Read models are derived from the durable log, and the checkpoint commits with them: should
+    // the server crash before this commit reaches the disk, both go back together and the batch
+    // is applied again from the log. So a batch need not wait for the disk (a rebuild's swap
+    // commits synchronously, which flushes everything before it). One round trip for all three.
+    await client.query(
+      `begin; set local synchronous_commit = off${schema ? `; set local search_path = ${schema}, public` : ''}`,
+    );
     const { rows } = await client.query<{ position: string }>(`select position from ${checkpoints} where name = $1 for update`, [
       projection.name,
     ]);
     if (rows[0]?.position !== from.toString()) throw new CheckpointMovedError(`checkpoint of ${projection.name} moved`);
-    if (schema) await client.query(`set local search_path = ${schema}, public`);
-    // Read models are derived from the durable log, and the checkpoint commits with them: should
-    // the server crash before this commit reaches the disk, both go back together and the batch
-    // is applied again from the log. So a batch need not wait for the disk (a rebuild's swap
-    // commits synchronously, which flushes everything before it).
-    await client.query('set local synchronous_commit = off');
     await projection.apply(batch, client);
     await client.query(`update ${checkpoints} set position = $2, updated_at = now() where name = $1`, [projection.name, to.toString()]);
     await client.query('commit');

@@ -43,7 +43,8 @@ export class RegisterCustomerHandler implements ICommandHandler<RegisterCustomer
         email: input.email ?? undefined,
         now,
       }),
-      { context },
+      // A generated id names a stream nobody has written.
+      { context, newStream: input.id == null },
     );
     return { id, version: decision.version, position: decision.position };
   }

@@ -49,7 +49,8 @@ export class RecordErrorHandler implements ICommandHandler<RecordErrorCommand, C
         cost,
         now,
       }),
-      { context },
+      // A generated id names a stream nobody has written.
+      { context, newStream: input.id == null },
     );
     return { id, version: decision.version, position: decision.position };
   }

@@ -48,7 +48,8 @@ export class MakePromiseHandler implements ICommandHandler<MakePromiseCommand, C
         madeAt: input.madeAt ?? undefined,
         now,
       }),
-      { context },
+      // A generated id names a stream nobody has written.
+      { context, newStream: input.id == null },
     );
     return { id, version: decision.version, position: decision.position };
   }

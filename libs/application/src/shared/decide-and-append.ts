@@ -26,6 +26,12 @@ export interface DecideOptions {
   mustExist?: string;
   /** Return once the read models include the events (default true; background work skips it). */
   awaitReadModels?: boolean;
+  /**
+   * The stream is named by an id this process just generated, so nobody can have written it: the
+   * first attempt decides on the empty state and appends expecting no stream, without reading it.
+   * Should the stream exist after all, that append is refused and the next attempt reads it.
+   */
+  newStream?: boolean;
 }
 
 export interface Decision<State> {
@@ -61,7 +67,7 @@ export class DecideAndAppend {
     options: DecideOptions,
   ): Promise<Decision<State>> {
     for (let attempt = 1; ; attempt++) {
-      const history = await this.eventStore.readStream(stream);
+      const history = attempt === 1 && options.newStream ? [] : await this.eventStore.readStream(stream);
       if (options.mustExist && history.length === 0) {
         throw new DomainError('NOT_FOUND', options.mustExist);
       }

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type pg from 'pg';
+import { loadConfig } from '#libs/config';
+import { DomainError, promiseDecider, promiseStream, type Clock } from '#libs/domain';
+import { PostgresEventStore, eventStoreMigrations, type ReadStreamOptions, type StoredEvent } from '#libs/event-store';
+import { createPool, runMigrations } from '#libs/postgres';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
+import { DecideAndAppend } from './decide-and-append.js';
+
+const clock: Clock = { now: () => new Date() };
+const config = loadConfig({});
+const context = { actor: 'agent', correlationId: 'c', source: 'test' };
+
+/** The real store, counting the streams it is asked to read. */
+class CountingStore extends PostgresEventStore {
+  reads: string[] = [];
+  override readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
+    this.reads.push(stream);
+    return super.readStream(stream, options);
+  }
+}
+
+let db: TestDatabase;
+let pool: pg.Pool;
+let store: CountingStore;
+let decisions: DecideAndAppend;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  pool = createPool({ connectionString: db.url, max: 5 });
+  await runMigrations(pool, eventStoreMigrations);
+  store = new CountingStore(pool, db.url);
+  // No read models here: waiting for them is not what these tests are about.
+  decisions = new DecideAndAppend(store, clock, { next: () => randomUUID() }, { waitFor: async () => undefined }, config);
+});
+
+afterAll(async () => {
+  await store.close();
+  await pool.end();
+  await db.drop();
+});
+
+const dueBy = new Date(Date.now() + 86_400_000);
+const make = (id: string, description: string) => (now: Date) => ({
+  type: 'MakePromise' as const,
+  promiseId: id,
+  customerId: 'C-1',
+  kind: 'DELIVERY' as const,
+  touchPoint: 'HUMAN' as const,
+  description,
+  dueBy,
+  now,
+});
+
+describe('DecideAndAppend', () => {
+  it('appends to a stream named by a fresh id without reading it first', async () => {
+    const id = randomUUID();
+    store.reads = [];
+    const decision = await decisions.run(promiseDecider, promiseStream(id), make(id, 'call back'), { context, newStream: true });
+    expect(store.reads).toEqual([]);
+    expect(decision.version).toBe(0);
+    expect((await store.readStream(promiseStream(id))).map((e) => e.type)).toEqual(['PromiseMade']);
+  });
+
+  it('reads the stream and decides again when a "new" stream exists after all', async () => {
+    const id = randomUUID();
+    await decisions.run(promiseDecider, promiseStream(id), make(id, 'first'), { context });
+    store.reads = [];
+    const refused = decisions.run(promiseDecider, promiseStream(id), make(id, 'second, different'), { context, newStream: true });
+    await expect(refused).rejects.toBeInstanceOf(DomainError);
+    await expect(refused).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(store.reads).toEqual([promiseStream(id)]);
+    // The same content again is a retry: accepted, nothing appended.
+    const retried = await decisions.run(promiseDecider, promiseStream(id), make(id, 'first'), { context, newStream: true });
+    expect(retried.appended).toBe(0);
+    expect(await store.readStream(promiseStream(id))).toHaveLength(1);
+  });
+});
