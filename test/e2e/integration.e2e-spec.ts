@@ -118,6 +118,37 @@ describe('appendEvents', () => {
     expect(await countEvents(prefix)).toBe(1);
   });
 
+  it('lands two batches that change the same existing streams in opposite orders at once (no deadlock reaches the caller)', async () => {
+    const prefix = randomUUID().slice(0, 8);
+    const ids = Array.from({ length: 20 }, (_, i) => `${prefix}-p${i}`);
+    const seeded = await append('wms', [
+      { externalId: `${prefix}-c`, type: 'CUSTOMER_REGISTERED', payload: { id: `${prefix}-c`, name: 'Both ways', kind: 'DISTRIBUTOR' } },
+      ...ids.map((id) => ({
+        externalId: `${prefix}-${id}`,
+        type: 'PROMISE_MADE',
+        payload: { id, customerId: `${prefix}-c`, kind: 'DELIVERY', description: 'ship', dueBy: new Date(Date.now() + DAY).toISOString() },
+      })),
+    ]);
+    expect(seeded.data?.appendEvents.rejected).toBe(0);
+    const amendAll = (round: number, order: string[], tag: string) =>
+      append(
+        'wms',
+        order.map((id, i) => ({
+          externalId: `${prefix}-r${round}-${tag}-${id}`,
+          type: 'PROMISE_AMENDED',
+          payload: { id, dueBy: new Date(Date.now() + (2 + round) * DAY + i * 1_000).toISOString(), reason: `${tag} ${round}` },
+        })),
+      );
+    for (let round = 0; round < 5; round++) {
+      const answers = await Promise.all([amendAll(round, ids, 'up'), amendAll(round, [...ids].reverse(), 'down')]);
+      for (const answer of answers) {
+        expect(answer.errors ? api.output().slice(-3000) : undefined).toBeUndefined();
+        expect(answer.data?.appendEvents).toMatchObject({ appended: ids.length, rejected: 0 });
+      }
+    }
+    expect(await countEvents(`${prefix}-p`)).toBe(ids.length * 11);
+  });
+
   it('refuses a batch of more than 1,000 items or 5 MB whole', async () => {
     const many = Array.from({ length: 1_001 }, (_, i) => ({ externalId: `many-${i}`, type: 'CUSTOMER_REGISTERED', payload: { name: 'x', kind: 'END_USER' } }));
     const tooMany = await append('sap', many);

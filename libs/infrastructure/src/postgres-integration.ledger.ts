@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { AcceptedItem, IntegrationLedger, StreamWrite } from '#libs/application';
-import { IdempotencyRaceError } from '#libs/application';
+import { BatchCollisionError, IdempotencyRaceError } from '#libs/application';
 import type { AppendResult, StoredEvent } from '#libs/event-store';
 import { PostgresEventStore } from '#libs/event-store';
 import type { Migration } from '#libs/postgres';
@@ -45,10 +45,12 @@ export class PostgresIntegrationLedger implements IntegrationLedger {
       await client.query('begin');
       const results = writes.length > 0 ? await this.store.appendToStreams(writes, client) : [];
       if (accepted.length > 0) {
+        // Sorted: two batches recording the same items in opposite orders cannot wait for each other.
+        const sorted = [...accepted].sort((a, b) => (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0));
         await client.query(
           `insert into erp_ingestion (source, external_id, content_hash)
            select $1, e, h from unnest($2::text[], $3::text[]) as t(e, h)`,
-          [source, accepted.map((a) => a.externalId), accepted.map((a) => a.contentHash)],
+          [source, sorted.map((a) => a.externalId), sorted.map((a) => a.contentHash)],
         );
       }
       await client.query('commit');
@@ -58,6 +60,11 @@ export class PostgresIntegrationLedger implements IntegrationLedger {
       if ((error as { code?: string }).code === '23505' && String((error as { constraint?: string }).constraint).startsWith('erp_ingestion')) {
         throw new IdempotencyRaceError();
       }
+      // Two batches changing the same streams in opposite orders can each hold one and wait for the
+      // other (es_append must be the transaction's first write, so they cannot be locked in one
+      // order beforehand, and a lock per stream would fill the lock table): PostgreSQL breaks the
+      // cycle by failing one after deadlock_timeout, and that one is sent again.
+      if ((error as { code?: string }).code === '40P01') throw new BatchCollisionError({ cause: error });
       throw error;
     } finally {
       client.release();

@@ -20,7 +20,7 @@ import { APP_CONFIG, CLOCK, ID_GENERATOR, INTEGRATION_LEDGER, READ_MODEL_SYNC, t
 import type { CommandContext } from '../shared/command-context.js';
 import type { ReadModelSync } from '../shared/read-model-sync.js';
 import { ApplicationError } from '../shared/application-error.js';
-import { IdempotencyRaceError, type AcceptedItem, type IntegrationLedger, type StreamWrite } from './integration-ledger.port.js';
+import { BatchCollisionError, IdempotencyRaceError, type AcceptedItem, type IntegrationLedger, type StreamWrite } from './integration-ledger.port.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -112,7 +112,7 @@ export class AppendIntegrationEventsHandler implements ICommandHandler<AppendInt
       try {
         return await this.attempt(source, items, context, awaitReadModels);
       } catch (error) {
-        const retriable = isWrongExpectedRevision(error) || error instanceof IdempotencyRaceError;
+        const retriable = isWrongExpectedRevision(error) || error instanceof IdempotencyRaceError || error instanceof BatchCollisionError;
         if (!retriable) throw error;
         if (attempt >= MAX_ATTEMPTS) throw new ApplicationError('CONFLICT', 'the batch kept colliding with concurrent writes; send it again');
       }

@@ -23,6 +23,7 @@ export interface IntegrationLedger {
    * Appends every write and records every accepted item atomically.
    * @throws WrongExpectedRevisionError when a stream moved since it was loaded.
    * @throws IdempotencyRaceError when another request recorded one of the items meanwhile.
+   * @throws BatchCollisionError when the store broke a lock cycle with a concurrent batch.
    */
   commit(source: string, writes: readonly StreamWrite[], accepted: readonly AcceptedItem[]): Promise<AppendResult | undefined>;
 }
@@ -31,5 +32,13 @@ export class IdempotencyRaceError extends Error {
   constructor() {
     super('another request recorded one of these items concurrently');
     this.name = 'IdempotencyRaceError';
+  }
+}
+
+/** The store gave up this batch's transaction to let a concurrent one through (a deadlock it broke): send it again. */
+export class BatchCollisionError extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super('the batch collided with a concurrent one', options);
+    this.name = 'BatchCollisionError';
   }
 }
