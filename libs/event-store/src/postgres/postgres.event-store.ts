@@ -17,6 +17,7 @@ import { ANY, NO_STREAM, STREAM_EXISTS } from '../event-store.port.js';
 import { EventStoreError, WrongExpectedRevisionError } from '../event-store.errors.js';
 import { EXPECTED, SQLSTATE } from './postgres-event-store.migrations.js';
 import { PositionNotifier } from './position-notifier.js';
+import { SharedTail } from './shared-tail.js';
 
 /** One stream's share of a multi-stream append. */
 export interface StreamAppend {
@@ -130,6 +131,8 @@ export class PostgresEventStore implements EventStore {
   private readonly idlePollMs: number;
   private gathering: Gathered[] = [];
   private gatheredInFlight = 0;
+  /** Unfiltered subscriptions' reads, shared (see SharedTail). */
+  private readonly tail = new SharedTail((fromPosition, maxCount) => this.readAll({ fromPosition, maxCount }));
   /** es_append calls of this store running now, without a caller's transaction. */
   private appending = 0;
 
@@ -327,12 +330,14 @@ export class PostgresEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions = {}): AllSubscription {
-    const readAll = (o: ReadAllOptions) => this.readAll(o);
     const notifier = this.notifier;
     const idlePollMs = this.idlePollMs;
     const batchSize = options.batchSize ?? 500;
     const filter = options.filter ?? {};
     const filtered = Boolean(filter.eventTypes?.length || filter.streamPrefixes?.length);
+    const read = filtered
+      ? (fromPosition: GlobalPosition) => this.readAll({ ...filter, fromPosition, maxCount: batchSize })
+      : (fromPosition: GlobalPosition) => this.tail.after(fromPosition, batchSize);
     let closed = false;
     const stop = new AbortController();
     const unwatch = notifier.watch();
@@ -343,7 +348,7 @@ export class PostgresEventStore implements EventStore {
       try {
         while (!closed) {
           const notified = notifier.notifications;
-          const events = await readAll({ ...filter, fromPosition: cursor, maxCount: batchSize });
+          const events = await read(cursor);
           if (events.length > 0) {
             cursor = events[events.length - 1]!.position;
             backoffMs = 2;
