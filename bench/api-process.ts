@@ -30,6 +30,8 @@ export async function startApi(databaseUrl: string, env: Record<string, string> 
       LEDGER_SCHEMA_FILE: '',
       LEDGER_API_KEYS: `ADMIN:${BENCH_KEY}`,
       LEDGER_RATE_LIMIT_PER_MINUTE: '10000000',
+      // V8 flags to compare (e.g. BENCH_API_NODE_OPTIONS=--max-semi-space-size=8).
+      ...(process.env.BENCH_API_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_API_NODE_OPTIONS } : {}),
       ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
