@@ -291,8 +291,8 @@ export async function applyBatch(
     // the server crash before this commit reaches the disk, both go back together and the batch
     // is applied again from the log. So a batch need not wait for the disk (a rebuild's swap
     // commits synchronously, which flushes everything before it). The statements around the
-    // projection's own travel in two round trips (simple protocol: the name is quoted, positions
-    // are integers), not five: under many small batches they were a fifth of all queries.
+    // projection's own travel in two round trips, not five (simple protocol: the name is quoted,
+    // positions are integers).
     const name = client.escapeLiteral(projection.name);
     const opened = (await client.query(
       `begin; set local synchronous_commit = off${schema ? `; set local search_path = ${schema}, public` : ''}; ` +
@@ -301,7 +301,7 @@ export async function applyBatch(
     const { rows } = opened[opened.length - 1]!;
     if (rows[0]?.position !== from.toString()) throw new CheckpointMovedError(`checkpoint of ${projection.name} moved`);
     await projection.apply(batch, client);
-    await client.query(`update ${checkpoints} set position = ${BigInt(to).toString()}, updated_at = now() where name = ${name}; commit`);
+    await client.query(`update ${checkpoints} set position = ${to.toString()}, updated_at = now() where name = ${name}; commit`);
   } catch (error) {
     await client.query('rollback').catch(() => undefined);
     throw error;
