@@ -2,6 +2,8 @@ export * from './shared/decider.js';
 export * from './shared/domain-error.js';
 export * from './shared/clock.js';
 export * from './shared/money.js';
+export * from './shared/instant.js';
+export * from './shared/text.js';
 export * from './shared/enums.js';
 export * from './shared/streams.js';
 export * from './customer/customer.events.js';

@@ -1,9 +1,12 @@
 import { badInput } from './domain-error.js';
 import { MAX_INTEGER_DIGITS, minorDigits, type Money } from './money.js';
+import { INSTANT_RANGE_TEXT, isValidInstant } from './instant.js';
+import { STORABLE_TEXT_RULE, isStorableText } from './text.js';
 
 /** Trimmed text of min..max characters. */
 export function text(field: string, value: string, max: number, min = 1): string {
   if (typeof value !== 'string') throw badInput(field, 'must be text');
+  if (!isStorableText(value)) throw badInput(field, STORABLE_TEXT_RULE);
   const trimmed = value.trim();
   if (trimmed.length < min) throw badInput(field, 'must not be empty');
   if (trimmed.length > max) throw badInput(field, `must be at most ${max} characters`);
@@ -26,12 +29,14 @@ const MAX_ID_LENGTH = 100;
 export function identifier(field: string, value: string): string {
   if (typeof value !== 'string' || value.length === 0) throw badInput(field, 'must not be empty');
   if (value.length > MAX_ID_LENGTH) throw badInput(field, `must be at most ${MAX_ID_LENGTH} characters`);
+  if (!isStorableText(value)) throw badInput(field, STORABLE_TEXT_RULE);
   if (value.trim() !== value || /\p{Cc}/u.test(value)) throw badInput(field, 'must not contain control characters or surrounding spaces');
   return value;
 }
 
 export function validDate(field: string, value: Date): Date {
   if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw badInput(field, 'must be a valid date-time');
+  if (!isValidInstant(value)) throw badInput(field, `must be ${INSTANT_RANGE_TEXT}`);
   return value;
 }
 

@@ -275,7 +275,7 @@ export class LedgerQueries {
     const limit = where.push(args.first + 1);
     const [{ rows }, count] = await Promise.all([
       this.pool.query(
-        `select position::text, type, occurred_at, recorded_at, summary, data from rm_timeline ${where} order by position limit ${limit}`,
+        `select position::text, type, occurred_at, recorded_at, summary, data from rm_timeline ${where} order by rm_timeline.position limit ${limit}`,
         where.params,
       ),
       this.pool.query<{ n: number }>('select count(*)::int as n from rm_timeline where customer_id = $1', countParams),

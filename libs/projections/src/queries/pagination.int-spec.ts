@@ -123,6 +123,22 @@ describe('pagination', () => {
       for (const entry of entries) expect(entry.recordedAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
     }));
 
+  it('orders and pages the timeline by position as a number across a power of ten (9 < 10 < 100)', () =>
+    withLog(async (log) => {
+      const c = await log.customer();
+      const promises: string[] = [];
+      // Enough events that the positions cross 10 and the pages cross both sides of it.
+      for (let i = 0; i < 12; i++) promises.push(await log.promise(c, `2026-04-${String(10 + i).padStart(2, '0')}T00:00:00.000Z`));
+      await log.project();
+      const timeline = await allPages((after) => log.queries.timeline({ customerId: c, first: 4, after }));
+      const positions = timeline.pages.flat().map((t) => BigInt(t.position));
+      expect(timeline.totalCount).toBe(13);
+      expect(positions).toHaveLength(13);
+      expect(positions).toEqual([...positions].sort((a, b) => (a < b ? -1 : 1)));
+      expect(positions.some((p) => p < 10n) && positions.some((p) => p >= 10n)).toBe(true);
+      expect(timeline.pages.map((p) => p.length)).toEqual([4, 4, 4, 1]);
+    }));
+
   it('refuses a malformed or forged cursor with BAD_USER_INPUT on every list', () =>
     withLog(async (log) => {
       const lists: ((after: string) => Promise<unknown>)[] = [
