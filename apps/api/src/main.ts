@@ -1,9 +1,10 @@
 import 'reflect-metadata';
+import type { Duplex } from 'node:stream';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import pino from 'pino';
-import { ApiKeyStore } from '#libs/access';
+import { ApiKeyStore, HostAllowList } from '#libs/access';
 import { ConfigError, isLoopback, loadConfig } from '#libs/config';
 import { bootInfrastructure } from '#libs/infrastructure';
 import { AppModule } from './app.module.js';
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
   // Fastify: the per-request cost of the HTTP layer is a fraction of Express's (docs/benchmarks.md).
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.create(infrastructure),
-    new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, forceCloseConnections: true }),
+    new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, forceCloseConnections: true, clientErrorHandler: refuseMalformedRequest }),
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
@@ -70,25 +71,52 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 
+  const fastify = app.getHttpAdapter().getInstance();
+  // DNS rebinding: a page elsewhere may make a browser call this server under the page's own host
+  // name. Probes (/health, /metrics) answer any name: load balancers call them by address.
+  const hosts = new HostAllowList(config.allowedHosts);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const path = request.url.split('?', 1)[0];
+    if (path === '/health' || path === '/metrics' || hosts.allows(request.headers.host)) return done();
+    void reply
+      .code(403)
+      .send(errorBody('FORBIDDEN', `the host name ${JSON.stringify(request.headers.host ?? '')} is not served here (LEDGER_ALLOWED_HOSTS)`));
+  });
   // A body announced over the limit is read to its end and then refused with 413: answering while
   // the client is still sending made it see a broken pipe instead of the answer.
   const limit = config.bodyLimitBytes;
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRequest', (request, reply, done) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
       if (Number(request.headers['content-length'] ?? 0) <= limit) return done();
       request.raw.on('end', () => {
         void reply
           .code(413)
           .header('connection', 'close')
-          .send({ errors: [{ message: `the request body is over ${limit} bytes (LEDGER_BODY_LIMIT_BYTES)`, extensions: { code: 'BAD_USER_INPUT' } }] });
+          .send(errorBody('BAD_USER_INPUT', `the request body is over ${limit} bytes (LEDGER_BODY_LIMIT_BYTES)`));
       });
       request.raw.resume();
     });
   await app.listen(config.port, config.host);
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}/graphql`;
   log.info({ url, database: infrastructure.database.embedded ? 'embedded' : 'external' }, `Promise Ledger serving ${url}`);
+}
+
+/** An answer outside GraphQL that still reads like one: { errors: [{ message, extensions: { code } }] }. */
+function errorBody(code: string, message: string) {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
+/** A request Node's HTTP parser refused (headers too large, malformed): answered, with a code, then closed. */
+function refuseMalformedRequest(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy(error);
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const body = JSON.stringify(errorBody('BAD_USER_INPUT', tooLarge ? 'the request headers are too large' : 'malformed HTTP request'));
+  socket.end(
+    `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\ncontent-type: application/json\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 main().catch((error: unknown) => {

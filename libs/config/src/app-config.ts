@@ -34,6 +34,8 @@ export interface AppConfig {
   readCacheEntries: number;
   /** Largest accepted request body, in bytes. */
   bodyLimitBytes: number;
+  /** Host names (the Host header, without port) the API answers; `*` answers any (DNS rebinding guard). */
+  allowedHosts: readonly string[];
   /** Where the server writes its GraphQL schema (SDL); empty to skip. */
   schemaFile: string | undefined;
 }

@@ -82,6 +82,17 @@ class Reader {
     return keys;
   }
 
+  hostList(name: string, fallback: readonly string[]): readonly string[] {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const hosts = value.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+    if (hosts.length === 0 || hosts.some((h) => h !== '*' && !/^(\*\.)?[\w.:-]+$/.test(h))) {
+      this.problems.push(`${name}=${JSON.stringify(value)}: expected host names separated by commas (e.g. ledger.example.com,*.internal), or * for any`);
+      return fallback;
+    }
+    return hosts;
+  }
+
   duration(name: string, fallbackMs: number): number {
     const value = this.raw(name);
     if (value === undefined) return fallbackMs;
@@ -97,6 +108,10 @@ class Reader {
 
 /** Loopback hosts are the only ones a server may listen on without API keys. */
 export const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
+
+/** The names of this machine on loopback: the Host headers answered by default. */
+export const LOOPBACK_HOST_NAMES: readonly string[] = ['localhost', '127.0.0.1', '::1'];
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '*']);
 
 /** Builds and validates the configuration; throws ConfigError listing every wrong variable. */
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -135,6 +150,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rateLimitPerMinute: read.integer('LEDGER_RATE_LIMIT_PER_MINUTE', 60_000, 0, 10_000_000),
     readCacheEntries: read.integer('LEDGER_READ_CACHE_ENTRIES', 2_000, 0, 1_000_000),
     bodyLimitBytes: read.integer('LEDGER_BODY_LIMIT_BYTES', 6 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    allowedHosts: read.hostList('LEDGER_ALLOWED_HOSTS', [...LOOPBACK_HOST_NAMES, ...(WILDCARD_HOSTS.has(host) || LOOPBACK_HOST_NAMES.includes(host) ? [] : [host])]),
     schemaFile: env.LEDGER_SCHEMA_FILE === undefined ? 'schema.graphql' : read.raw('LEDGER_SCHEMA_FILE'),
   };
   if (read.problems.length) throw new ConfigError(read.problems);

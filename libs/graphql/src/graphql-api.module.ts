@@ -1,25 +1,28 @@
+import type { IncomingMessage } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { APP_GUARD, APP_PIPE } from '@nestjs/core';
-import depthLimit from 'graphql-depth-limit';
-import type { GraphQLSchema } from 'graphql';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { CqrsModule } from '@nestjs/cqrs';
 import { GraphQLModule } from '@nestjs/graphql';
-import { ApiKeyStore, type Principal } from '#libs/access';
+import { ApiKeyStore, HostAllowList, type Principal } from '#libs/access';
 import { APP_CONFIG, DATABASE_CONNECTION_STRING, DATABASE_POOL } from '#libs/application';
 import type { AppConfig } from '#libs/config';
 import { LedgerQueries, cachedQueries, type CachedLedgerQueries } from '#libs/projections';
 import type pg from 'pg';
 import { formatError } from './errors/format-error.js';
+import { GraphqlExceptionFilter } from './errors/graphql-exception.filter.js';
 import { createLoaders } from './common/loaders.js';
 import { countedQueries } from './metrics/read-queries.metrics.js';
 import { argumentValidationPipe } from './common/validation.pipe.js';
 import type { GraphqlRequest } from './common/request-context.js';
 import { SystemResolver } from './system/system.resolver.js';
 import { AuthGuard } from './auth/auth.guard.js';
-import { MAX_QUERY_DEPTH, MAX_QUERY_TOKENS, queryLimitsPlugin } from './limits/query-limits.plugin.js';
+import { RequestAuthentication, bearer } from './auth/request-authentication.js';
+import { MAX_QUERY_TOKENS, depthLimitRule } from './limits/query-limits.plugin.js';
+import { operationGatePlugin } from './limits/operation-gate.plugin.js';
 import { CustomerResolver } from './customers/customer.resolver.js';
 import { PromiseResolver } from './promises/promise.resolver.js';
 import { ErrorIncidentResolver } from './errors/error-incident.resolver.js';
@@ -28,8 +31,8 @@ import { IntegrationResolver } from './integration/integration.resolver.js';
 import { LiveTopics } from './live/live-topics.pubsub.js';
 import { LiveUpdates } from './live/live-updates.service.js';
 import { SubscriptionResolver } from './live/subscription.resolver.js';
-import { AuthenticationError } from '#libs/access';
-import { bearer } from './auth/auth.guard.js';
+import { SubscriptionConnections, type ClosableSocket } from './live/subscription-connections.js';
+import { ApiError } from './errors/api-error.js';
 
 export interface GraphqlApiOptions {
   /** Where to write the schema (SDL); undefined keeps it in memory. */
@@ -70,6 +73,24 @@ class ReadSideLifecycle implements OnApplicationShutdown {
 }
 const schemaRef: { schema?: GraphQLSchema } = {};
 
+/** Who may call, from where: one key store and one authentication for HTTP and subscriptions alike. */
+@Module({
+  providers: [
+    { provide: ApiKeyStore, useFactory: (pool: pg.Pool, config: AppConfig) => new ApiKeyStore(pool, config.apiKeys), inject: [DATABASE_POOL, APP_CONFIG] },
+    { provide: HostAllowList, useFactory: (config: AppConfig) => new HostAllowList(config.allowedHosts), inject: [APP_CONFIG] },
+    RequestAuthentication,
+    SubscriptionConnections,
+  ],
+  exports: [ApiKeyStore, HostAllowList, RequestAuthentication, SubscriptionConnections],
+})
+class AccessModule {}
+
+interface ConnectionExtra {
+  principal?: Principal;
+  socket: ClosableSocket;
+  request: IncomingMessage;
+}
+
 /** The GraphQL layer. Expects DATABASE_POOL, the command handlers and CLOCK from the composing app. */
 @Module({})
 export class GraphqlApiModule {
@@ -78,57 +99,74 @@ export class GraphqlApiModule {
       module: GraphqlApiModule,
       imports: [
         CqrsModule,
+        AccessModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          inject: [DATABASE_POOL, APP_CONFIG, DATABASE_CONNECTION_STRING],
-          useFactory: (pool: pg.Pool, config: AppConfig, connectionString: string) => {
+          imports: [AccessModule],
+          inject: [DATABASE_POOL, APP_CONFIG, DATABASE_CONNECTION_STRING, RequestAuthentication, SubscriptionConnections, HostAllowList],
+          useFactory: (
+            pool: pg.Pool,
+            config: AppConfig,
+            connectionString: string,
+            authentication: RequestAuthentication,
+            connections: SubscriptionConnections,
+            hosts: HostAllowList,
+          ) => {
             const queries = readSide(pool, config, connectionString);
-            const keys = new ApiKeyStore(pool, config.apiKeys);
+            const format = (formatted: GraphQLFormattedError, error: unknown) => formatError(formatted, error, (e) => logger.error(e));
             return {
-            path: '/graphql',
-            validationRules: [depthLimit(MAX_QUERY_DEPTH)],
-            // A flood of aliases is refused by the parser, before validation gets expensive.
-            parseOptions: { maxTokens: MAX_QUERY_TOKENS },
-            // No cache hints are given, every answer is no-store: set once per response instead of
-            // through the cache-control plugin, whose per-field hook wraps every resolver.
-            plugins: [queryLimitsPlugin(() => schemaRef.schema!), ApolloServerPluginCacheControlDisabled(), NO_STORE],
-            transformSchema: (schema: GraphQLSchema) => {
-              schemaRef.schema = schema;
-              return schema;
-            },
-            autoSchemaFile: options.schemaFile ?? true,
-            sortSchema: true,
-            // The stock landing pages load scripts from a CDN that may be unreachable.
-            playground: false,
-            introspection: true,
-            includeStacktraceInErrorResponses: false,
-            // HTTP (Fastify): the request itself; graphql-ws: its context, with the connection's principal.
-            context: (ctx: GraphqlRequest | { extra: { principal?: Principal } }) =>
-              'extra' in ctx
-                ? { req: { headers: {} }, loaders: createLoaders(queries), connectionPrincipal: ctx.extra.principal }
-                : { req: ctx, loaders: createLoaders(queries) },
-            subscriptions: {
-              'graphql-ws': {
-                path: '/graphql',
-                // The key travels in the connection params; a refused connection closes with 4403.
-                onConnect: async (ctx: { connectionParams?: Record<string, unknown>; extra: unknown }) => {
-                  const extra = ctx.extra as { principal?: Principal };
-                  if (await keys.noKeysConfigured()) {
-                    extra.principal = { role: 'ADMIN', name: 'local', keyId: 'local' };
-                    return true;
-                  }
-                  try {
+              path: '/graphql',
+              validationRules: [depthLimitRule()],
+              // A flood of aliases is refused by the parser, before validation gets expensive.
+              parseOptions: { maxTokens: MAX_QUERY_TOKENS },
+              // No cache hints are given, every answer is no-store: set once per response instead of
+              // through the cache-control plugin, whose per-field hook wraps every resolver.
+              plugins: [
+                operationGatePlugin(() => schemaRef.schema!, authentication) as ApolloServerPlugin,
+                ApolloServerPluginCacheControlDisabled(),
+                NO_STORE,
+              ],
+              transformSchema: (schema: GraphQLSchema) => {
+                schemaRef.schema = schema;
+                return schema;
+              },
+              autoSchemaFile: options.schemaFile ?? true,
+              sortSchema: true,
+              // The stock landing pages load scripts from a CDN that may be unreachable.
+              playground: false,
+              introspection: true,
+              includeStacktraceInErrorResponses: false,
+              // HTTP (Fastify): the request itself; graphql-ws: its context, with the connection's principal.
+              context: (ctx: GraphqlRequest | { extra: ConnectionExtra }) =>
+                'extra' in ctx
+                  ? { req: { headers: {} }, loaders: createLoaders(queries), connectionPrincipal: ctx.extra.principal }
+                  : { req: ctx, loaders: createLoaders(queries) },
+              subscriptions: {
+                'graphql-ws': {
+                  path: '/graphql',
+                  // The key travels in the connection params; a refused connection closes with 4403.
+                  onConnect: async (ctx: { connectionParams?: Record<string, unknown>; extra: unknown }) => {
+                    const extra = ctx.extra as ConnectionExtra;
+                    if (!hosts.allows(extra.request.headers.host)) return false;
                     const params = ctx.connectionParams ?? {};
-                    extra.principal = await keys.authenticate(bearer(params.authorization ?? params.Authorization));
-                    return true;
-                  } catch (error) {
-                    if (error instanceof AuthenticationError) return false;
-                    throw error;
-                  }
+                    try {
+                      const key = bearer(params.authorization ?? params.Authorization);
+                      extra.principal = await connections.connect(extra.socket, key, extra.request.socket.remoteAddress ?? 'unknown');
+                      return true;
+                    } catch (error) {
+                      if (error instanceof ApiError) return false;
+                      throw error;
+                    }
+                  },
+                  onClose: (ctx: { extra: unknown }) => connections.disconnect((ctx.extra as ConnectionExtra).socket),
+                  // Errors sent over the socket carry extensions.code like HTTP ones, never a stack.
+                  onError: (_ctx: unknown, _id: unknown, _payload: unknown, errors: readonly GraphQLFormattedError[]) =>
+                    errors.map((e) => format(e, e)),
+                  onNext: (_ctx: unknown, _id: unknown, _payload: unknown, _args: unknown, result: { errors?: readonly GraphQLFormattedError[] }) =>
+                    result.errors ? { ...result, errors: result.errors.map((e) => format(e, e)) } : undefined,
                 },
               },
-            },
-            formatError: (formatted, error) => formatError(formatted, error, (e) => logger.error(e)),
+              formatError: format,
             };
           },
         }),
@@ -137,12 +175,8 @@ export class GraphqlApiModule {
         { provide: LedgerQueries, useFactory: readSide, inject: [DATABASE_POOL, APP_CONFIG, DATABASE_CONNECTION_STRING] },
         ReadSideLifecycle,
         { provide: APP_PIPE, useValue: argumentValidationPipe },
-        {
-          provide: ApiKeyStore,
-          useFactory: (pool: pg.Pool, config: AppConfig) => new ApiKeyStore(pool, config.apiKeys),
-          inject: [DATABASE_POOL, APP_CONFIG],
-        },
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: GraphqlExceptionFilter },
         SystemResolver,
         CustomerResolver,
         PromiseResolver,
@@ -153,7 +187,7 @@ export class GraphqlApiModule {
         LiveUpdates,
         SubscriptionResolver,
       ],
-      exports: [ApiKeyStore],
+      exports: [AccessModule],
     };
   }
 }

@@ -1,5 +1,6 @@
 export * from './projection.js';
 export * from './projection-runner.js';
+export * from './parking.js';
 export * from './projections.migrations.js';
 export * from './ledger/ledger.projection.js';
 export * from './timeline/timeline.projection.js';

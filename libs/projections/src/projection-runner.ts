@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { AllSubscription, EventStore } from '#libs/event-store';
 import { NotifyPublisher } from '#libs/postgres';
 import { ProjectionLagError, type Projection, type ProjectionLog } from './projection.js';
+import { CheckpointMovedError, applyOrPark } from './parking.js';
 
 export interface ProjectionRunnerOptions {
   /** Read-model transactions and checkpoint reads. */
@@ -25,8 +26,14 @@ const FALLBACK_POLL_MS = 250;
 export const projectionLockKey = (name: string): string =>
   BigInt.asIntN(64, BigInt(`0x${createHash('sha256').update(`projection:${name}`).digest('hex').slice(0, 16)}`)).toString();
 
-/** The projection's checkpoint moved under us (another runner, or a rebuild): start over from it. */
-class CheckpointMovedError extends Error {}
+/** Parked event ids remembered for waiting mutations (older ones are in projection_parked). */
+const MAX_REMEMBERED_PARKED = 10_000;
+
+/** An event of a waiting mutation that a projection could not apply, and parked. */
+export interface UnappliedEvent {
+  eventId: string;
+  projection: string;
+}
 
 /**
  * Feeds each projection from the log through a checkpointed subscription: a batch's read-model
@@ -36,6 +43,8 @@ class CheckpointMovedError extends Error {}
 export class ProjectionRunner {
   private readonly log: ProjectionLog;
   private readonly positions = new Map<string, bigint>();
+  /** Event id → the projection that parked it. */
+  private readonly parked = new Map<string, string>();
   private readonly waiters = new Set<() => void>();
   private readonly stops: (() => Promise<void>)[] = [];
   private listener: pg.Client | undefined;
@@ -80,9 +89,20 @@ export class ProjectionRunner {
   /**
    * Resolves once every projection's checkpoint has reached `position`, whichever process runs
    * them: woken by the checkpoint notifications, with a poll of the checkpoint table as fallback.
+   * @returns those of `eventIds` that a projection parked instead of applying (normally none).
    * @throws ProjectionLagError (code `UNAVAILABLE`) naming the projections still behind after `timeoutMs`.
    */
-  async waitFor(position: bigint, timeoutMs: number): Promise<void> {
+  async waitFor(position: bigint, timeoutMs: number, eventIds: readonly string[] = []): Promise<UnappliedEvent[]> {
+    await this.reachPosition(position, timeoutMs);
+    const unapplied: UnappliedEvent[] = [];
+    for (const eventId of eventIds) {
+      const projection = this.parked.get(eventId);
+      if (projection) unapplied.push({ eventId, projection });
+    }
+    return unapplied;
+  }
+
+  private async reachPosition(position: bigint, timeoutMs: number): Promise<void> {
     if (this.reached(position)) return;
     await this.ensureListener();
     const deadline = Date.now() + timeoutMs;
@@ -122,17 +142,27 @@ export class ProjectionRunner {
     return this.names.every((n) => (this.positions.get(n) ?? -1n) >= position);
   }
 
-  private noteCheckpoint(name: string, position: bigint): void {
+  private noteCheckpoint(name: string, position: bigint, parkedIds: readonly string[] = []): void {
+    for (const id of parkedIds) {
+      this.parked.set(id, name);
+      if (this.parked.size > MAX_REMEMBERED_PARKED) this.parked.delete(this.parked.keys().next().value!);
+    }
     if ((this.positions.get(name) ?? -1n) < position) this.positions.set(name, position);
     for (const wake of [...this.waiters]) wake();
   }
 
+  /** Checkpoints, and the events parked lately (a notification may have been missed). */
   private async refreshPositions(): Promise<void> {
-    const { rows } = await this.options.pool.query<{ name: string; position: string }>(
-      'select name, position from projection_checkpoints where name = any($1)',
+    const { rows } = await this.options.pool.query<{ name: string; position: string; event_id: string | null }>(
+      `select name, position::text, null as event_id from projection_checkpoints where name = any($1)
+       union all
+       select projection, position::text, event_id from projection_parked where parked_at > now() - interval '1 hour'`,
       [this.names],
     );
-    for (const row of rows) this.noteCheckpoint(row.name, BigInt(row.position));
+    for (const row of rows) {
+      if (row.event_id) this.noteCheckpoint(row.name, -1n, [row.event_id]);
+      else this.noteCheckpoint(row.name, BigInt(row.position));
+    }
   }
 
   /** Resolves once LISTEN took effect on the shared listener (or failed: the poll takes over). */
@@ -140,8 +170,8 @@ export class ProjectionRunner {
     if (this.listener) return this.listening ?? Promise.resolve();
     const client = new pg.Client({ connectionString: this.options.connectionString, application_name: 'promise-ledger-checkpoints' });
     client.on('notification', (message) => {
-      const [name, position] = (message.payload ?? '').split(':');
-      if (name && position) this.noteCheckpoint(name, BigInt(position));
+      const [name, position, parked] = (message.payload ?? '').split(':');
+      if (name && position) this.noteCheckpoint(name, BigInt(position), parked ? parked.split(',') : []);
     });
     const lost = () => {
       if (this.listener !== client) return;
@@ -250,13 +280,26 @@ export class ProjectionRunner {
       for await (const batch of subscription) {
         if (!this.running) break;
         const last = batch[batch.length - 1]!.position;
-        await applyBatch(this.options.pool, projection, batch, checkpoint, last);
+        const { pool } = this.options;
+        const parked = await applyOrPark(pool, projection, batch, checkpoint, (events, from, to) => applyBatch(pool, projection, events, from, to));
         checkpoint = last;
-        this.noteCheckpoint(projection.name, last);
+        const parkedIds = parked.map((e) => e.id);
+        for (const event of parked) {
+          this.log('error', `projection ${projection.name} parked event ${event.position} (${event.type} on ${event.stream}) it could not apply; see 'ledger projections parked'`, {
+            position: event.position.toString(),
+            eventId: event.id,
+          });
+        }
+        this.noteCheckpoint(projection.name, last, parkedIds);
         // Other processes' waitFor learn it after the commit (a NOTIFY inside the batch would
-        // serialise its commit with every append's).
+        // serialise its commit with every append's). A checkpoint that parked events is sent
+        // under a key of its own, so a later checkpoint cannot coalesce it away.
         this.publisher ??= new NotifyPublisher(this.options.connectionString, 'promise-ledger-checkpoints-publish');
-        this.publisher.publish(CHECKPOINT_CHANNEL, `${projection.name}:${last}`, projection.name);
+        if (parkedIds.length > 0) {
+          this.publisher.publish(CHECKPOINT_CHANNEL, `${projection.name}:${last}:${parkedIds.join(',')}`, `parked:${projection.name}:${last}`);
+        } else {
+          this.publisher.publish(CHECKPOINT_CHANNEL, `${projection.name}:${last}`, projection.name);
+        }
       }
     } finally {
       await subscription.close();

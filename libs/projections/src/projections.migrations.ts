@@ -184,4 +184,21 @@ create index rm_promises_broken on rm_promises (customer_kind, broken_at) where 
 create index rm_promises_kept on rm_promises (customer_kind, kept_at) where status = 'KEPT';
 `,
   },
+  {
+    // Events a projection could not apply, set aside (with the error) so that it could go on.
+    id: '0103_parked_events',
+    sql: `
+create table projection_parked (
+  projection text not null,
+  position bigint not null,
+  event_id text not null,
+  stream text not null,
+  type text not null,
+  error text not null,
+  attempts int not null,
+  parked_at timestamptz not null default now(),
+  primary key (projection, position)
+);
+`,
+  },
 ];

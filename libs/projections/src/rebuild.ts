@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { EventStore, StoredEvent } from '#libs/event-store';
 import { CHECKPOINT_CHANNEL, applyBatch, projectionLockKey } from './projection-runner.js';
+import { applyOrPark } from './parking.js';
 import type { Projection } from './projection.js';
 
 export interface RebuildProgress {
@@ -87,6 +88,7 @@ async function prepareSide(pool: pg.Pool, projection: Projection, stamp: number)
   await pool.query(`create schema ${schema}`);
   await pool.query(`create table ${schema}.projection_checkpoints (like public.projection_checkpoints including all)`);
   await pool.query(`insert into ${schema}.projection_checkpoints (name, position) values ($1, 0)`, [projection.name]);
+  await pool.query(`create table ${schema}.projection_parked (like public.projection_parked including all)`);
   for (const table of projection.tables) {
     await pool.query(`create table ${schema}.${table} (like public.${table} including all excluding indexes)`);
     const { rows } = await pool.query<{ name: string; definition: string; unique: boolean; constraint_name: string | null; constraint_type: string | null }>(
@@ -154,7 +156,15 @@ async function replay(options: RebuildOptions, sides: readonly Side[]): Promise<
     }
     const last = batch[batch.length - 1]!.position;
     next = read(last);
-    await Promise.all(sides.map((side) => applyBatch(pool, side.projection, batch, position, last, { schema: side.schema })));
+    // An event a projection cannot apply is parked here too, so it cannot fail the rebuild.
+    const from = position;
+    await Promise.all(
+      sides.map((side) =>
+        applyOrPark(pool, side.projection, batch, from, (events, a, b) => applyBatch(pool, side.projection, events, a, b, { schema: side.schema }), {
+          schema: side.schema,
+        }),
+      ),
+    );
     position = last;
     events += batch.length;
     const eventsPerSecond = Math.round(events / Math.max((Date.now() - started) / 1000, 0.001));
@@ -189,6 +199,9 @@ async function swap(pool: pg.Pool, sides: readonly Side[], position: bigint): Pr
         await client.query(`alter table public.${table} set schema ${side.schema}_old`);
         await client.query(`alter table ${side.schema}.${table} set schema public`);
       }
+      // The rebuilt read model's parked events replace the old ones.
+      await client.query('delete from projection_parked where projection = $1', [side.projection.name]);
+      await client.query(`insert into projection_parked select * from ${side.schema}.projection_parked`);
       await client.query(
         `insert into projection_checkpoints (name, position) values ($1, $2)
          on conflict (name) do update set position = excluded.position, updated_at = now()`,

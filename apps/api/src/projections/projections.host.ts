@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type pg from 'pg';
-import { APP_CONFIG, DATABASE_CONNECTION_STRING, DATABASE_POOL, EVENT_STORE, type ReadModelSync } from '#libs/application';
+import { APP_CONFIG, DATABASE_CONNECTION_STRING, DATABASE_POOL, EVENT_STORE, type ReadModelSync, type UnappliedEvent } from '#libs/application';
 import type { AppConfig } from '#libs/config';
 import type { EventStore } from '#libs/event-store';
 import { ProjectionRunner, ledgerProjections } from '#libs/projections';
@@ -37,7 +37,7 @@ export class ProjectionsHost implements ReadModelSync, OnModuleInit, OnApplicati
     await this.runner.stop();
   }
 
-  waitFor(position: bigint, timeoutMs: number): Promise<void> {
-    return this.runner.waitFor(position, timeoutMs);
+  waitFor(position: bigint, timeoutMs: number, eventIds?: readonly string[]): Promise<readonly UnappliedEvent[]> {
+    return this.runner.waitFor(position, timeoutMs, eventIds);
   }
 }

@@ -3,11 +3,13 @@ import cliProgress from 'cli-progress';
 import { loadConfig } from '#libs/config';
 import { bootInfrastructure } from '#libs/infrastructure';
 import { ledgerProjections, rebuildProjections } from '#libs/projections';
+import { registerProjectionsParked } from './projections-parked.command.js';
 
 /** `ledger projections rebuild [name]`: replays the log into fresh read models beside the live ones, then swaps them in. */
 export function registerProjectionsRebuild(program: Command): void {
   const known = ledgerProjections().map((p) => p.name);
   const projections = program.command('projections').description('read models fed from the event log');
+  registerProjectionsParked(projections);
   projections
     .command('rebuild')
     .description(

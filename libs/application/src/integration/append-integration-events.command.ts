@@ -2,7 +2,9 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   DomainError,
+  STORABLE_TEXT_RULE,
   customerDecider,
+  isStorableText,
   customerStream,
   errorIncidentDecider,
   errorStream,
@@ -71,7 +73,8 @@ interface StreamState {
   decider: Decider<unknown, unknown, { type: string; data: unknown }>;
   state: unknown;
   loadedVersion: number;
-  pending: { type: string; data: unknown }[];
+  /** Decided events, each with the index of the result of the item that decided it. */
+  pending: { type: string; data: unknown; result: number }[];
 }
 
 const deciders = { customer: customerDecider, promise: promiseDecider, error: errorIncidentDecider } as unknown as Record<
@@ -133,7 +136,8 @@ export class AppendIntegrationEventsHandler implements ICommandHandler<AppendInt
     }
     // Neither read needs the other: one wait instead of two.
     const [accepted, loaded] = await Promise.all([
-      this.ledger.findAccepted(source, items.map((i) => i.externalId)),
+      // A key that is not storable text was never stored, and looking it up would match another one.
+      this.ledger.findAccepted(source, items.map((i) => i.externalId).filter(isStorableText)),
       this.ledger.loadStreams([...streamNames]),
     ]);
     const streams = new Map<string, StreamState>();
@@ -166,6 +170,10 @@ export class AppendIntegrationEventsHandler implements ICommandHandler<AppendInt
     };
 
     for (const item of items) {
+      if (!isStorableText(item.externalId)) {
+        results.push({ externalId: item.externalId, outcome: 'REJECTED', code: 'BAD_USER_INPUT', message: `externalId: ${STORABLE_TEXT_RULE}` });
+        continue;
+      }
       const earlier = accepted.get(item.externalId) ?? (seenInBatch.has(item.externalId) ? { contentHash: seenInBatch.get(item.externalId)! } : undefined);
       if (earlier) {
         results.push(
@@ -194,7 +202,7 @@ export class AppendIntegrationEventsHandler implements ICommandHandler<AppendInt
         }
         const events = stream.decider.decide({ ...action.command, now }, stream.state);
         for (const event of events) stream.state = stream.decider.evolve(stream.state, event);
-        stream.pending.push(...events);
+        stream.pending.push(...events.map((e) => ({ type: e.type, data: e.data, result: results.length })));
         results.push({ externalId: item.externalId, outcome: 'APPENDED' });
         newlyAccepted.push({ externalId: item.externalId, contentHash: item.contentHash });
         seenInBatch.set(item.externalId, item.contentHash);
@@ -208,6 +216,7 @@ export class AppendIntegrationEventsHandler implements ICommandHandler<AppendInt
     }
 
     const writes: StreamWrite[] = [];
+    const itemIndex = new Map<string, number>();
     // Every event of the batch carries the same metadata: one object, not one per event.
     const metadata = { ...context, source: `erp:${source}`, actor: context.actor, schemaVersion: 1 };
     for (const [stream, s] of streams) {
@@ -215,19 +224,25 @@ export class AppendIntegrationEventsHandler implements ICommandHandler<AppendInt
       writes.push({
         stream,
         expectedRevision: s.loadedVersion < 0 ? NO_STREAM : BigInt(s.loadedVersion),
-        events: s.pending.map((e) => ({
-          id: this.ids.next(),
-          type: e.type,
-          data: e.data,
-          metadata,
-        })),
+        events: s.pending.map((e) => {
+          const id = this.ids.next();
+          itemIndex.set(id, e.result);
+          return { id, type: e.type, data: e.data, metadata };
+        }),
       });
     }
     if (writes.length > 0 || newlyAccepted.length > 0) {
       const appended = await this.ledger.commit(source, writes, newlyAccepted);
       if (appended && appended.position > lastPosition) lastPosition = appended.position;
     }
-    if (awaitReadModels && lastPosition > 0n) await this.readModels.waitFor(lastPosition, this.config.readYourWritesTimeoutMs);
+    if (awaitReadModels && lastPosition > 0n) {
+      const itemOf = new Map<string, IntegrationItemResult>();
+      for (const write of writes) for (const event of write.events) itemOf.set(event.id, results[itemIndex.get(event.id)!]!);
+      const unapplied = await this.readModels.waitFor(lastPosition, this.config.readYourWritesTimeoutMs, [...itemOf.keys()]);
+      for (const { eventId, projection } of unapplied) {
+        itemOf.get(eventId)!.message = `stored, but the ${projection} read model could not apply it: parked for an operator ('ledger projections parked')`;
+      }
+    }
     return results;
   }
 }

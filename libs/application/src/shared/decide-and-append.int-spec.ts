@@ -32,7 +32,7 @@ beforeAll(async () => {
   await runMigrations(pool, eventStoreMigrations);
   store = new CountingStore(pool, db.url);
   // No read models here: waiting for them is not what these tests are about.
-  decisions = new DecideAndAppend(store, clock, { next: () => randomUUID() }, { waitFor: async () => undefined }, config);
+  decisions = new DecideAndAppend(store, clock, { next: () => randomUUID() }, { waitFor: async () => [] }, config);
 });
 
 afterAll(async () => {

@@ -86,11 +86,12 @@ export class DecideAndAppend {
         return { state, version, position: tail?.position ?? 0n, appended: 0 };
       }
       try {
-        const result = await this.eventStore.appendToStream(stream, events.map((e) => this.toNewEvent(e, options.context)), {
+        const appended = events.map((e) => this.toNewEvent(e, options.context));
+        const result = await this.eventStore.appendToStream(stream, appended, {
           expectedRevision: version < 0 ? NO_STREAM : BigInt(version),
         });
         for (const e of events) state = decider.evolve(state, e);
-        if (options.awaitReadModels !== false) await this.awaitReadModels(result.position);
+        if (options.awaitReadModels !== false) await this.awaitReadModels(result.position, appended.map((e) => e.id), Number(result.nextExpectedRevision));
         return { state, version: Number(result.nextExpectedRevision), position: result.position, appended: events.length };
       } catch (error) {
         if (!isWrongExpectedRevision(error)) throw error;
@@ -126,7 +127,16 @@ export class DecideAndAppend {
     };
   }
 
-  private async awaitReadModels(position: bigint): Promise<void> {
-    await this.readModels.waitFor(position, this.config.readYourWritesTimeoutMs);
+  /** @throws ApplicationError UNAVAILABLE when a read model parked one of `eventIds` instead of applying it. */
+  private async awaitReadModels(position: bigint, eventIds: readonly string[] = [], version?: number): Promise<void> {
+    const unapplied = await this.readModels.waitFor(position, this.config.readYourWritesTimeoutMs, eventIds);
+    if (unapplied.length > 0) {
+      const projections = [...new Set(unapplied.map((u) => u.projection))].join(', ');
+      throw new ApplicationError(
+        'UNAVAILABLE',
+        `the change was stored${version === undefined ? '' : ` (version ${version})`}, but the ${projections} read model could not apply it: ` +
+          `it is parked for an operator ('ledger projections parked'), and views will not show it until it is retried`,
+      );
+    }
   }
 }

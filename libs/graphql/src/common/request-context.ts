@@ -5,7 +5,9 @@ import type { RequestLoaders } from './loaders.js';
 
 export interface GraphqlRequest {
   headers: Record<string, string | string[] | undefined>;
-  /** Set by the authentication guard. */
+  /** The client's address (Fastify's request.ip), for throttling failed authentications. */
+  ip?: string;
+  /** Set once per operation, before any resolver runs (the operation gate). */
   principal?: Principal;
 }
 

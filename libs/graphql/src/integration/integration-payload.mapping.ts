@@ -1,9 +1,10 @@
 import { hash } from 'node:crypto';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
-import { DateTimeResolver } from 'graphql-scalars';
+import { GraphQLError } from 'graphql';
 import type { IntegrationAction, IntegrationItem } from '#libs/application';
-import { DomainError, parseMoney } from '#libs/domain';
+import { DomainError, STORABLE_TEXT_RULE, findUnstorableText, isStorableText, parseMoney } from '#libs/domain';
+import { DateTimeScalar } from '../scalars.js';
 import { RegisterCustomerInput } from '../customers/register-customer.input.js';
 import { RecordErrorInput, ResolveErrorInput, VoidErrorInput } from '../errors/error-incident.type.js';
 import {
@@ -16,7 +17,7 @@ import {
 } from '../promises/promise.inputs.js';
 import { MoneyInput } from '../common/money.type.js';
 import type { IntegrationEventInput, IntegrationEventType } from './append-events.types.js';
-import { compilePayloadCheck, type PayloadCheck } from './integration-payload.validator.js';
+import { compilePayloadCheck, inputFields, type PayloadCheck } from './integration-payload.validator.js';
 
 /** Which input a payload must match, which of its fields are dates, and the command it becomes. */
 interface PayloadRule<T> {
@@ -152,6 +153,15 @@ const CHECKS = Object.fromEntries(
   Object.entries(RULES).map(([type, r]) => [type, compilePayloadCheck(r.input, r.nested)]),
 ) as Record<IntegrationEventType, PayloadCheck>;
 
+/** The fields each payload may have: any other key is refused, `constructor` and `__proto__` included. */
+const FIELDS = Object.fromEntries(Object.entries(RULES).map(([type, r]) => [type, inputFields(r.input)])) as Record<
+  IntegrationEventType,
+  ReadonlySet<string>
+>;
+
+/** Deepest nesting a payload may have (the inputs need two levels: `cost.amount`). */
+export const MAX_PAYLOAD_DEPTH = 32;
+
 /** Stable JSON (sorted keys), so the same content always hashes the same: the stored hashes depend on every character. */
 function canonical(value: unknown): string {
   if (value === null || value === undefined) return 'null';
@@ -193,17 +203,38 @@ function flatten(errors: ValidationError[], prefix = ''): string[] {
  * (as the mutation's input would), which accepts it or writes the refusal.
  */
 export function toIntegrationItem(source: string, event: IntegrationEventInput): IntegrationItem | Promise<IntegrationItem> {
+  // An item refused before its content could be hashed safely gets no hash: it can never equal
+  // the hash of content accepted earlier.
+  const refuse = (message: string, contentHash = '') => ({
+    externalId: event.externalId,
+    contentHash,
+    rejection: { code: 'BAD_USER_INPUT', message },
+  });
+  if (!isStorableText(event.externalId)) return refuse(`externalId: ${STORABLE_TEXT_RULE}`);
+  const payload = event.payload;
+  if (!payload || typeof payload !== 'object') return refuse('payload must be an object', contentHashOf(event));
+  // Before anything that walks the payload recursively (hashing, class-transformer).
+  const unstorable = findUnstorableText(payload, MAX_PAYLOAD_DEPTH);
+  if (unstorable) {
+    return refuse(
+      unstorable.tooDeep ? `payload: nested deeper than ${MAX_PAYLOAD_DEPTH} levels` : `payload.${unstorable.path}: ${STORABLE_TEXT_RULE}`,
+    );
+  }
   const base = { externalId: event.externalId, contentHash: contentHashOf(event) };
-  const reject = (message: string) => ({ ...base, rejection: { code: 'BAD_USER_INPUT', message } });
+  const reject = (message: string) => refuse(message, base.contentHash);
+  if (Array.isArray(payload)) return reject('payload must be an object');
   const r = RULES[event.type];
-  if (!event.payload || typeof event.payload !== 'object' || Array.isArray(event.payload)) return reject('payload must be an object');
-  const raw = { ...(event.payload as Record<string, unknown>) };
+  const fields = FIELDS[event.type];
+  const unknown = Object.keys(payload).filter((key) => !fields.has(key));
+  // In class-validator's words (it would say the same of any other unknown key).
+  if (unknown.length > 0) return reject(unknown.map((key) => `${key}: property ${key} should not exist`).join('; '));
+  const raw = { ...(payload as Record<string, unknown>) };
   for (const field of r.dates) {
     if (raw[field] === undefined || raw[field] === null) continue;
     try {
-      raw[field] = DateTimeResolver.parseValue(raw[field]);
-    } catch {
-      return reject(`${field}: must be an RFC 3339 date-time with offset`);
+      raw[field] = DateTimeScalar.parseValue(raw[field]);
+    } catch (error) {
+      return reject(error instanceof GraphQLError && /out of range/.test(error.message) ? `${field}: ${error.message}` : `${field}: must be an RFC 3339 date-time with offset`);
     }
   }
   const toItem = (input: unknown): IntegrationItem => {

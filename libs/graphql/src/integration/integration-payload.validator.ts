@@ -76,6 +76,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return prototype === Object.prototype || prototype === null;
 }
 
+/** The property names an input class declares (every one carries a class-validator decorator). */
+export function inputFields(input: InputClass): ReadonlySet<string> {
+  return new Set(getMetadataStorage().getTargetValidationMetadatas(input, '', true, false).map((meta) => meta.propertyName));
+}
+
 /**
  * Compiles the check for `input`. `nested` names the class of each @ValidateNested property (what its
  * @Type says); a nested property without one, or any decorator or option this compiler does not model
