@@ -69,6 +69,13 @@ describe('KurrentDB error mapping', () => {
     expect(translateAppendError(otherUnknown, 'import-1', NO_STREAM)).toBe(otherUnknown);
   });
 
+  it('says what to change when the append is above the server\'s gRPC message limit', () => {
+    const raw = Object.assign(new Error('8 RESOURCE_EXHAUSTED: Received message larger than max'), { code: 8, metadata: { getMap: () => ({}) } });
+    const error = translateAppendError(new UnknownError(raw as never), 'import-1', NO_STREAM);
+    expect(error).toBeInstanceOf(RangeError);
+    expect((error as Error).message).toMatch(/import-1 is larger than KurrentDB accepts in one request.*KURRENTDB_MAX_APPEND_SIZE/);
+  });
+
   it('tells an append whose outcome is unknown (timeouts) from one that surely failed', () => {
     expect(isUnknownOutcome(new TimeoutError())).toBe(true);
     expect(isUnknownOutcome(new DeadlineExceededError())).toBe(true);

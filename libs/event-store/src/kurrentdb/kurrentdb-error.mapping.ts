@@ -6,6 +6,8 @@ import { toActualRevision } from './kurrentdb-revision.mapping.js';
 // gRPC status codes of failures that say "the server is not there (yet)", when the client hands
 // them over unconverted.
 const GRPC_DEADLINE_EXCEEDED = 4;
+// An append message above the server's gRPC receive limit, refused before KurrentDB looks at it.
+const GRPC_RESOURCE_EXHAUSTED = 8;
 const GRPC_UNAVAILABLE = 14;
 const UNREACHABLE: ReadonlySet<string> = new Set([
   ErrorType.UNAVAILABLE,
@@ -95,7 +97,15 @@ export function translateAppendError(error: unknown, stream: string, expected: E
     case ErrorType.STREAM_TOMBSTONED:
       return new Error(`stream ${stream} was deleted in KurrentDB and cannot be appended to`);
     default:
-      return isEventTooLarge(error) ? eventTooLarge(stream, error) : translateError(error);
+      if (isEventTooLarge(error)) return eventTooLarge(stream, error);
+      if ((error as { code?: unknown } | null)?.code === GRPC_RESOURCE_EXHAUSTED) {
+        return new RangeError(
+          `append to ${stream} is larger than KurrentDB accepts in one request: raise KURRENTDB_MAX_APPEND_SIZE on the server ` +
+            'or append fewer or smaller events at once',
+          { cause: error },
+        );
+      }
+      return translateError(error);
   }
 }
 
