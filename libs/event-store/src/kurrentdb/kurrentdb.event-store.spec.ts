@@ -156,7 +156,11 @@ class FakeKurrentDb {
     return { success: true, nextExpectedRevision: last.revision, position: last.position };
   }
 
+  /** Streams whose events reads no longer return (truncated, or soft-deleted and then written to). */
+  readonly unreadable = new Set<string>();
+
   async *readStream(stream: string, options: { fromRevision?: bigint | 'start' | 'end'; maxCount?: number | bigint } = {}) {
+    if (this.unreadable.has(stream)) return;
     const from = typeof options.fromRevision === 'bigint' ? options.fromRevision : 0n;
     const events = this.stream(stream).filter((e) => e.revision >= from);
     yield* events.slice(0, options.maxCount === undefined ? undefined : Number(options.maxCount)).map((event) => ({ event }));
@@ -329,6 +333,17 @@ describe('KurrentDbEventStore appends, against a simulated server', () => {
       expect((await store.appendToStream('t-1', [newEvent()], { expectedRevision: ANY })).nextExpectedRevision).toBe(3n);
       expect(server.stream('t-1').map((e) => e.type)).toEqual(['Tested', 'Tested', 'Theirs', 'Tested']);
     });
+  });
+
+  it('takes the server\'s word for a revision whose events reads do not return, rather than retrying forever', async () => {
+    const server = new FakeKurrentDb();
+    server.write('gone-1', [{ type: 'Old' }, { type: 'Old' }]);
+    server.unreadable.add('gone-1');
+    const store = server.store();
+    expect((await store.appendToStream('gone-1', [newEvent()], { expectedRevision: ANY })).nextExpectedRevision).toBe(2n);
+    const refused = await store.appendToStream('gone-1', [newEvent()], { expectedRevision: NO_STREAM }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'WRONG_EXPECTED_REVISION', actual: 2n });
+    expect(server.stream('gone-1')).toHaveLength(3);
   });
 
   it('refuses a stream of KurrentDB\'s own ($...) before sending anything', async () => {

@@ -252,7 +252,7 @@ export class KurrentDbEventStore implements EventStore {
   /**
    * The stream's events and revision, read on the leader; with `known`, only what follows it is
    * read. `atLeast` is a revision the server reported: waited for briefly, since an acknowledged
-   * commit may take a moment to become readable.
+   * commit may take a moment to become readable, then taken as the stream's revision.
    */
   private async readHistory(stream: string, known?: StreamHistory, atLeast?: StreamRevision): Promise<StreamHistory> {
     const history: StreamHistory = { revision: known?.revision, events: [...(known?.events ?? [])] };
@@ -272,8 +272,10 @@ export class KurrentDbEventStore implements EventStore {
       } catch (error) {
         if (!isMissingStream(error)) throw translateError(error);
       }
-      if (atLeast === undefined || (history.revision !== undefined && history.revision >= atLeast)) break;
+      if (atLeast === undefined || (history.revision !== undefined && history.revision >= atLeast)) return history;
     }
+    // Still behind the server's word: events gone from reads (a truncated or soft-deleted stream).
+    history.revision = atLeast;
     return history;
   }
 
