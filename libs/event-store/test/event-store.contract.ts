@@ -159,6 +159,53 @@ export function runEventStoreContract(
         expect(await store.readStream(stream)).toHaveLength(2);
       });
 
+      it('stores identical appends racing each other at an exact revision once, and all succeed', async () => {
+        // KurrentDB drops an identical append arriving before the first is indexed and answers it
+        // with a timeout: the adapter must find the events, not report a failure.
+        const stream = `${prefix()}a`;
+        await store.appendToStream(stream, events(1), { expectedRevision: NO_STREAM });
+        const batch = events(2);
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () => store.appendToStream(stream, batch, { expectedRevision: 0n })),
+        );
+        for (const r of results) expect(r).toEqual(results[0]);
+        expect(results[0]!.nextExpectedRevision).toBe(2n);
+        expect((await store.readStream(stream)).map((e) => e.id).slice(1)).toEqual(batch.map((e) => e.id));
+      });
+
+      it('stores nothing when stored events are re-appended at the stream\'s current revision, and reports the original positions', async () => {
+        const stream = `${prefix()}a`;
+        const batch = events(2);
+        const first = await store.appendToStream(stream, batch, { expectedRevision: NO_STREAM });
+        expect(await store.appendToStream(stream, batch, { expectedRevision: 1n })).toEqual(first);
+        expect(await store.appendToStream(stream, batch, { expectedRevision: ANY })).toEqual(first);
+        expect(await store.appendToStream(stream, batch, { expectedRevision: STREAM_EXISTS })).toEqual(first);
+        expect(await store.readStream(stream)).toHaveLength(2);
+      });
+
+      it('refuses an event id reused with different content at the stream\'s current revision as a CONFLICT', async () => {
+        const stream = `${prefix()}a`;
+        const original = event('Tested', { n: 1 });
+        await store.appendToStream(stream, [original, event()], { expectedRevision: NO_STREAM });
+        const changed = await store
+          .appendToStream(stream, [{ ...original, data: { n: 2 } }], { expectedRevision: 1n })
+          .catch((e) => e);
+        expect(changed).toMatchObject({ code: 'CONFLICT' });
+        expect(await store.readStream(stream)).toHaveLength(2);
+      });
+
+      it('refuses a retry whose first events are stored but not the rest as a CONFLICT (an append is atomic)', async () => {
+        const stream = `${prefix()}a`;
+        const [a, b, c] = events(3);
+        await store.appendToStream(stream, [a!, b!], { expectedRevision: NO_STREAM });
+        for (const expectedRevision of [NO_STREAM, 1n] as const) {
+          const refused = await store.appendToStream(stream, [a!, b!, c!], { expectedRevision }).catch((e) => e);
+          expect(refused).toBeInstanceOf(EventStoreError);
+          expect(refused).toMatchObject({ code: 'CONFLICT' });
+        }
+        expect((await store.readStream(stream)).map((e) => e.id)).toEqual([a!.id, b!.id]);
+      });
+
       it('refuses an event id reused with different content as a CONFLICT', async () => {
         const stream = `${prefix()}a`;
         const original = event('Tested', { n: 1 });
@@ -223,6 +270,14 @@ export function runEventStoreContract(
         expect(alphas.map((e) => e.type)).toEqual(['Alpha', 'Alpha']);
         expect(alphas.every((e) => e.stream === `${p}x`)).toBe(true);
         expect(await store.readAll({ streamPrefixes: [p], eventTypes: ['Nothing'] })).toEqual([]);
+      });
+
+      it('finds a rare type among many events of the prefixed streams', async () => {
+        const p = prefix();
+        for (let i = 0; i < 3; i++) await store.appendToStream(`${p}${i}`, events(100, 'Common'), { expectedRevision: NO_STREAM });
+        await store.appendToStream(`${p}x`, [event('Rare'), ...events(10, 'Common'), event('Rare')], { expectedRevision: NO_STREAM });
+        const rare = await store.readAll({ streamPrefixes: [p], eventTypes: ['Rare'], maxCount: 5 });
+        expect(rare.map((e) => `${e.stream}@${e.revision}`)).toEqual([`${p}x@0`, `${p}x@11`]);
       });
 
       it('treats LIKE wildcards in a stream prefix literally', async () => {

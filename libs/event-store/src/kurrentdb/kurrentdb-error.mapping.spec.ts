@@ -1,14 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  DeadlineExceededError,
   MaxAppendSizeExceededError,
   StreamDeletedError,
   StreamNotFoundError,
+  TimeoutError,
   UnavailableError,
+  UnknownError,
   WrongExpectedVersionError,
 } from '@kurrent/kurrentdb-client';
 import { NO_STREAM, STREAM_EXISTS } from '../event-store.port.js';
 import { EventStoreError, WrongExpectedRevisionError } from '../event-store.errors.js';
-import { isMissingStream, isWrongExpectedVersion, translateAppendError, translateError } from './kurrentdb-error.mapping.js';
+import { isMissingStream, isUnknownOutcome, isWrongExpectedVersion, translateAppendError, translateError } from './kurrentdb-error.mapping.js';
 
 const wrongExpectedVersion = (expected: bigint | 'no_stream' | 'stream_exists' | 'any', current: bigint | 'no_stream') =>
   new WrongExpectedVersionError(undefined, { streamName: 'promise-1', expected, current });
@@ -48,6 +51,38 @@ describe('KurrentDB error mapping', () => {
     const error = translateAppendError(MaxAppendSizeExceededError.fromMaxAppendSize(1_048_576), 'import-1', NO_STREAM);
     expect(error).toBeInstanceOf(RangeError);
     expect((error as Error).message).toMatch(/1048576 bytes.*KURRENTDB_MAX_APPEND_SIZE/);
+  });
+
+  it('says what to change when one event is larger than MaxAppendEventSize (an exception client 1.3.1 does not know)', () => {
+    // What the client makes of the server's refusal: an unknown error carrying the gRPC metadata.
+    const raw = Object.assign(new Error('3 INVALID_ARGUMENT: Maximum Append Event Size Exceeded'), {
+      code: 3,
+      details: 'Maximum Append Event Size Exceeded',
+      metadata: {
+        getMap: () => ({ exception: 'maximum-append-event-size-exceeded', 'event-id': 'e1', 'proposed-event-size': '17000000', 'max-append-event-size': '16777216' }),
+      },
+    });
+    const error = translateAppendError(new UnknownError(raw as never), 'import-1', NO_STREAM);
+    expect(error).toBeInstanceOf(RangeError);
+    expect((error as Error).message).toMatch(/import-1 is larger than KurrentDB's MaxAppendEventSize \(16777216 bytes\).*KURRENTDB_MAX_APPEND_EVENT_SIZE/);
+    const otherUnknown = new UnknownError(Object.assign(new Error('2 UNKNOWN: boom'), { code: 2, metadata: { getMap: () => ({}) } }) as never);
+    expect(translateAppendError(otherUnknown, 'import-1', NO_STREAM)).toBe(otherUnknown);
+  });
+
+  it('says what to change when the append is above the server\'s gRPC message limit', () => {
+    const raw = Object.assign(new Error('8 RESOURCE_EXHAUSTED: Received message larger than max'), { code: 8, metadata: { getMap: () => ({}) } });
+    const error = translateAppendError(new UnknownError(raw as never), 'import-1', NO_STREAM);
+    expect(error).toBeInstanceOf(RangeError);
+    expect((error as Error).message).toMatch(/import-1 is larger than KurrentDB accepts in one request.*KURRENTDB_MAX_APPEND_SIZE/);
+  });
+
+  it('tells an append whose outcome is unknown (timeouts) from one that surely failed', () => {
+    expect(isUnknownOutcome(new TimeoutError())).toBe(true);
+    expect(isUnknownOutcome(new DeadlineExceededError())).toBe(true);
+    expect(isUnknownOutcome(Object.assign(new Error('4 DEADLINE_EXCEEDED'), { code: 4 }))).toBe(true);
+    expect(isUnknownOutcome(new UnavailableError())).toBe(false);
+    expect(isUnknownOutcome(wrongExpectedVersion(1n, 2n))).toBe(false);
+    expect(isUnknownOutcome(new TypeError('boom'))).toBe(false);
   });
 
   it('names a deleted stream', () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import type { RecordedEvent } from '@kurrent/kurrentdb-client';
 import type { NewEvent, StoredEvent } from '../event-store.port.js';
-import { decodeMetadata, decodeRecordedEvent, encodeEvent, encodeMetadata, isSameEvent, isSystemEventType } from './kurrentdb-event.mapping.js';
+import { decodeMetadata, decodeRecordedEvent, encodeEvent, encodeMetadata, isSameEvent, isSystemEvent, isSystemEventType } from './kurrentdb-event.mapping.js';
 
 const newEvent = (overrides: Partial<NewEvent> = {}): NewEvent => ({
   id: randomUUID(),
@@ -122,6 +122,9 @@ describe('KurrentDB event mapping', () => {
     expect(isSystemEventType('$metadata')).toBe(true);
     expect(isSystemEventType('$>')).toBe(true);
     expect(isSystemEventType('PromiseKept')).toBe(false);
+    expect(isSystemEvent({ type: 'Result', streamId: '$projections-ledger-result' })).toBe(true);
+    expect(isSystemEvent({ type: '$streamDeleted', streamId: 'promise-1' })).toBe(true);
+    expect(isSystemEvent({ type: 'PromiseKept', streamId: 'promise-1' })).toBe(false);
   });
 
   it('sees a stored event as ours when id, type and data match, whatever the key order or metadata', () => {

@@ -4,8 +4,18 @@ import { toGlobalPosition } from './kurrentdb-position.mapping.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** KurrentDB's own events (stream metadata, links, projections' bookkeeping) have types starting with `$`. */
+/** KurrentDB's own event types (stream metadata, links, tombstones) start with `$`. */
 export const isSystemEventType = (type: string): boolean => type.startsWith('$');
+
+/**
+ * KurrentDB's own streams start with `$`; some of their events have ordinary types (the legacy
+ * projection engine writes `Result` and `ResultRemoved` into `$projections-*`).
+ */
+export const isSystemStream = (stream: string): boolean => stream.startsWith('$');
+
+/** An event KurrentDB wrote for itself, by its type or by its stream: never one of ours. */
+export const isSystemEvent = (event: { type: string; streamId: string }): boolean =>
+  isSystemEventType(event.type) || isSystemStream(event.streamId);
 
 /**
  * Our metadata as KurrentDB stores it: the same JSON, plus `$correlationId` / `$causationId`, the

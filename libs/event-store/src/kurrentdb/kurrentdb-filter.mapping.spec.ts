@@ -22,9 +22,12 @@ describe('KurrentDB filter mapping', () => {
     expect(toServerFilter({ streamPrefixes: ['promise-'], eventTypes: ['PromiseMade'] })).toMatchObject({ filterOn: STREAM_NAME });
   });
 
-  it('drops KurrentDB system events on the server when nothing else filters', () => {
-    expect(toServerFilter({})).toMatchObject({ filterOn: EVENT_TYPE, regex: '^[^$].*' });
-    expect(toServerFilter({ eventTypes: [], streamPrefixes: [] })).toMatchObject({ regex: '^[^$].*' });
+  it('drops KurrentDB\'s own $ streams on the server when nothing else filters', () => {
+    expect(toServerFilter({})).toMatchObject({ filterOn: STREAM_NAME, regex: '^[^$]' });
+    expect(toServerFilter({ eventTypes: [], streamPrefixes: [] })).toMatchObject({ filterOn: STREAM_NAME, regex: '^[^$]' });
+    const regex = new RegExp((toServerFilter({}) as { regex: string }).regex);
+    expect(regex.test('$projections-ledger-result')).toBe(false);
+    expect(regex.test('promise-1')).toBe(true);
   });
 
   it('escapes regex characters in type names', () => {
@@ -40,6 +43,9 @@ describe('KurrentDB filter mapping', () => {
     expect(matchesFilter({ stream: 'ct1-axb', type: 'Alpha' }, filter)).toBe(false);
     expect(matchesFilter({ stream: 'ct1-a_b', type: 'Beta' }, filter)).toBe(false);
     expect(matchesFilter({ stream: 'ct1-a_b', type: '$metadata' }, {})).toBe(false);
+    // The legacy projection engine's results: ordinary types in a $ stream.
+    expect(matchesFilter({ stream: '$projections-ledger-result', type: 'Result' }, { eventTypes: ['Result'] })).toBe(false);
+    expect(matchesFilter({ stream: '$projections-ledger', type: 'ResultRemoved' }, {})).toBe(false);
     expect(matchesFilter({ stream: 'anything', type: 'Alpha' }, {})).toBe(true);
   });
 });

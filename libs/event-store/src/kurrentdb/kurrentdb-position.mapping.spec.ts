@@ -12,6 +12,12 @@ describe('KurrentDB position mapping', () => {
     expect(() => toGlobalPosition({ commit: 2n ** 64n - 1n, prepare: 2n ** 64n - 1n })).toThrow(/without its log position/);
   });
 
+  it('refuses an event of a legacy TCP transaction (commit after prepare), naming what it is', () => {
+    expect(() => toGlobalPosition({ commit: 9_000n, prepare: 8_800n })).toThrow(
+      /legacy TCP protocol \(commit position 9000, prepare position 8800\).*cannot use as a checkpoint/,
+    );
+  });
+
   it('resumes a $all read at the checkpointed event, prepare derived from commit', () => {
     expect(toReadPosition(4_711n)).toEqual({ commit: 4_711n, prepare: 4_711n });
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ANY as KURRENT_ANY, NO_STREAM as KURRENT_NO_STREAM, STREAM_EXISTS as KURRENT_STREAM_EXISTS } from '@kurrent/kurrentdb-client';
 import { ANY, NO_STREAM, STREAM_EXISTS } from '../event-store.port.js';
-import { firstRevisionOf, toActualRevision, toStreamState } from './kurrentdb-revision.mapping.js';
+import { toActualRevision, toStreamState } from './kurrentdb-revision.mapping.js';
 
 describe('KurrentDB revision mapping', () => {
   it('maps every expected revision to the client stream state', () => {
@@ -23,12 +23,5 @@ describe('KurrentDB revision mapping', () => {
     expect(toActualRevision(undefined)).toBeUndefined();
     // deleted (-5) and tombstoned (-6) streams
     expect(toActualRevision(-5n)).toBeUndefined();
-  });
-
-  it('knows where an append lands only when the expectation pins it', () => {
-    expect(firstRevisionOf(NO_STREAM)).toBe(0n);
-    expect(firstRevisionOf(3n)).toBe(4n);
-    expect(firstRevisionOf(ANY)).toBeUndefined();
-    expect(firstRevisionOf(STREAM_EXISTS)).toBeUndefined();
   });
 });

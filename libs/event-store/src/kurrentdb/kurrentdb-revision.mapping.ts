@@ -29,12 +29,3 @@ export function toActualRevision(state: CurrentStreamState | undefined): StreamR
   return state < 0n ? undefined : state;
 }
 
-/**
- * The revision an append's first event gets when the expectation holds, for the expectations that
- * pin it (an exact revision, or no stream). ANY and STREAM_EXISTS do not say where the append lands.
- */
-export function firstRevisionOf(expected: ExpectedRevision): StreamRevision | undefined {
-  if (expected === NO_STREAM) return 0n;
-  if (typeof expected === 'bigint') return expected + 1n;
-  return undefined;
-}

@@ -29,3 +29,37 @@ export function checkStoredAppend(appended: readonly NewEvent[], stored: readonl
   const last = stored[appended.length - 1]!;
   return { kind: 'ours', lastRevision: last.revision, lastPosition: last.position };
 }
+
+/** Whether an append's ids are already in its stream, wherever they are. */
+export type StoredIds =
+  /** Every id stored with the same content: the append happened before. */
+  | { kind: 'ours'; lastRevision: StreamRevision; lastPosition: GlobalPosition }
+  /** Some ids stored, or stored with other content: the append can never happen as it is. */
+  | { kind: 'conflict'; eventId: string; partial: boolean }
+  /** None of them. */
+  | { kind: 'absent' };
+
+/**
+ * Looks for an append's ids among the events its stream holds, as the PostgreSQL store does with
+ * its unique event ids: KurrentDB compares ids only in some cases (see the adapter), never content.
+ * @param history the stream's events, from its first on
+ */
+export function checkStoredIds(appended: readonly NewEvent[], history: readonly StoredEvent[]): StoredIds {
+  const byId = new Map(history.map((e) => [e.id.toLowerCase(), e]));
+  let last: StoredEvent | undefined;
+  let firstFound: string | undefined;
+  let missing = false;
+  for (const event of appended) {
+    const stored = byId.get(event.id.toLowerCase());
+    if (!stored) {
+      missing = true;
+      continue;
+    }
+    if (!isSameEvent(event, stored)) return { kind: 'conflict', eventId: event.id, partial: false };
+    firstFound ??= event.id;
+    if (!last || stored.revision > last.revision) last = stored;
+  }
+  if (!last) return { kind: 'absent' };
+  if (missing) return { kind: 'conflict', eventId: firstFound!, partial: true };
+  return { kind: 'ours', lastRevision: last.revision, lastPosition: last.position };
+}

@@ -4,9 +4,12 @@ import {
   END,
   FORWARDS,
   KurrentDBClient,
+  NO_STREAM as KURRENT_NO_STREAM,
   START,
-  excludeSystemEvents,
+  streamNameFilter,
   type AllStreamResolvedEvent,
+  type EventData,
+  type ReadPosition,
   type ResolvedEvent,
 } from '@kurrent/kurrentdb-client';
 import type {
@@ -24,46 +27,76 @@ import type {
   StreamRevision,
   SubscribeOptions,
 } from '../event-store.port.js';
+import { ANY, NO_STREAM, STREAM_EXISTS } from '../event-store.port.js';
 import { EventStoreError, WrongExpectedRevisionError } from '../event-store.errors.js';
 import { KurrentDbAllSubscription } from './kurrentdb-all.subscription.js';
 import { redactConnectionString, redactPassword, withTimeout } from './kurrentdb-connection.js';
 import {
   isMissingStream,
+  isUnknownOutcome,
   isWrongExpectedVersion,
   translateAppendError,
   translateError,
 } from './kurrentdb-error.mapping.js';
-import { decodeRecordedEvent, encodeEvent, isSystemEventType } from './kurrentdb-event.mapping.js';
-import { matchesFilter, toServerFilter } from './kurrentdb-filter.mapping.js';
+import { decodeRecordedEvent, encodeEvent, isSystemEvent, isSystemStream } from './kurrentdb-event.mapping.js';
+import { OUR_STREAMS, matchesFilter, toServerFilter } from './kurrentdb-filter.mapping.js';
 import { exclusiveStart, toGlobalPosition, toReadPosition } from './kurrentdb-position.mapping.js';
-import { firstRevisionOf, toActualRevision, toStreamState } from './kurrentdb-revision.mapping.js';
-import { checkStoredAppend } from './kurrentdb-stored-append.check.js';
+import { toActualRevision, toStreamState } from './kurrentdb-revision.mapping.js';
+import { checkStoredAppend, checkStoredIds, type StoredAppend } from './kurrentdb-stored-append.check.js';
 
 const DEFAULT_READ_COUNT = 1_000;
 const DEFAULT_BATCH_SIZE = 500;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
-// After a conflict, how long to wait for a concurrent identical append to become readable.
+// readAll's page: fixed, so a rare type checked here costs a page per round trip, not one per event.
+const MIN_PAGE = 100;
+const MAX_PAGE = 1_000;
+// How long to wait for a revision the server reported to become readable.
 const VISIBILITY_RETRY_MS = [10, 25, 50, 100, 200, 400];
+// After a timed-out append, when to look for its events: about 3 s in all.
+const LANDED_CHECK_MS = [0, 50, 100, 200, 400, 800, 1_500];
+// ANY and STREAM_EXISTS go out at the revision seen; a stream that keeps moving gets this many tries.
+const MAX_ATTEMPTS = 100;
 
 export interface KurrentDbConnectOptions {
   /** How long `connect` waits for the server to answer before failing. Default 10 s. */
   timeoutMs?: number;
 }
 
+export interface KurrentDbEventStoreOptions {
+  /** Delays (ms) between looks for a timed-out append's events before answering UNAVAILABLE. About 3 s by default. */
+  landedCheckDelaysMs?: readonly number[];
+}
+
+/** What a stream held when last read: its revision (undefined: no stream) and our events in it. */
+interface StreamHistory {
+  revision: StreamRevision | undefined;
+  events: StoredEvent[];
+}
+
+type AppendOutcome =
+  | { kind: 'appended'; result: AppendResult }
+  /** The stream is not at the revision tried; `actual` when the server said where it is. */
+  | { kind: 'moved'; actual: StreamRevision | undefined };
+
 /**
  * The event store on KurrentDB (formerly EventStoreDB), through the official gRPC client.
  *
  * Streams map one to one; our event ids are KurrentDB's event ids; positions are KurrentDB commit
- * positions. Idempotency: KurrentDB recognises a re-sent event id as a retry only when the append
- * names an exact expected revision (or no stream); with ANY or STREAM_EXISTS it does so on a best
- * effort basis (recent ids only), so retries should always pin a revision. Either way the server
- * compares ids only, so each append reads its events back to catch an id reused with other content
- * and to report the stored positions: one extra read per append.
+ * positions. Idempotency as on PostgreSQL: ids already in the stream make an append a retry (same
+ * content) or a CONFLICT. The server checks ids only in some cases and never content, so an append
+ * other than NO_STREAM reads its stream first, and every append reads its events back: up to two
+ * extra reads per append, the first growing with the stream.
  */
 export class KurrentDbEventStore implements EventStore {
   private readonly subscriptions = new Set<AllSubscription>();
+  private readonly landedCheckDelaysMs: readonly number[];
 
-  constructor(private readonly client: KurrentDBClient) {}
+  constructor(
+    private readonly client: KurrentDBClient,
+    options: KurrentDbEventStoreOptions = {},
+  ) {
+    this.landedCheckDelaysMs = options.landedCheckDelaysMs ?? LANDED_CHECK_MS;
+  }
 
   /**
    * Connects and checks the server answers, failing within `timeoutMs` with a message naming the
@@ -113,61 +146,137 @@ export class KurrentDbEventStore implements EventStore {
 
   async appendToStream(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError(`append to ${stream} has no events`);
+    if (isSystemStream(stream)) throw new RangeError(`stream ${stream} is reserved: streams starting with $ belong to KurrentDB`);
     const expected = options.expectedRevision;
+    toStreamState(expected);
     const encoded = events.map(encodeEvent);
-    let nextExpectedRevision: StreamRevision;
-    let reportedPosition: GlobalPosition | undefined;
-    try {
-      const result = await this.client.appendToStream(stream, encoded, { streamState: toStreamState(expected) });
-      nextExpectedRevision = result.nextExpectedRevision;
-      reportedPosition = result.position && result.position.commit >= 0n ? result.position.commit : undefined;
-    } catch (error) {
-      if (!isWrongExpectedVersion(error)) throw translateAppendError(error, stream, expected);
-      return this.resolveConflict(stream, events, expected, toActualRevision(error.actualState));
-    }
+    const ids = new Set(encoded.map((e) => e.id));
+    if (ids.size < events.length) throw new RangeError(`append to ${stream} carries the same event id twice`);
 
-    // Success may also be KurrentDB recognising our ids as a retry, whatever their content.
-    const firstRevision = nextExpectedRevision - BigInt(events.length) + 1n;
-    const stored = checkStoredAppend(events, await this.readRange(stream, firstRevision, events.length));
-    switch (stored.kind) {
-      case 'ours':
-        return { nextExpectedRevision, position: stored.lastPosition };
-      case 'conflict':
-        throw idReused(stream, stored.eventId);
-      default:
-        if (reportedPosition === undefined) throw new Error(`append to ${stream} succeeded but its events cannot be read back`);
-        return { nextExpectedRevision, position: reportedPosition };
+    // The server compares ids only when the expected revision is behind the stream (from there
+    // on), or, for ANY / STREAM_EXISTS, against a cache of recent ids that a restart empties; it
+    // never compares content. So the stream's ids are checked here first, and every append goes
+    // out at the exact revision seen: the server then catches an identical append racing this one.
+    // NO_STREAM needs no look first: an existing stream is behind the expectation, checked from 0.
+    let history = expected === NO_STREAM ? undefined : await this.readHistory(stream);
+    for (let attempt = 1; ; attempt++) {
+      if (history) {
+        const stored = checkStoredIds(events, history.events);
+        if (stored.kind === 'ours') return { nextExpectedRevision: stored.lastRevision, position: stored.lastPosition };
+        if (stored.kind === 'conflict') throw idReused(stream, stored.eventId, stored.partial);
+        if (!expectationHolds(expected, history.revision)) throw new WrongExpectedRevisionError(stream, expected, history.revision);
+      }
+      const outcome = await this.appendAt(stream, events, encoded, history?.revision, expected);
+      if (outcome.kind === 'appended') return outcome.result;
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new EventStoreError('UNAVAILABLE', `append to ${stream}: the stream moved under each of ${MAX_ATTEMPTS} tries; try again`);
+      }
+      history = await this.readHistory(stream, history, outcome.actual);
     }
   }
 
   /**
-   * A wrong expected revision may be our own earlier try (a retry after a lost answer, or an
-   * identical append racing this one): then the events are there and the append succeeded.
+   * One try at the exact revision `current` (undefined: no stream). Answers whether the events
+   * are stored, or that the stream is elsewhere (then the caller looks at it again).
    */
-  private async resolveConflict(
+  private async appendAt(
     stream: string,
     events: readonly NewEvent[],
+    encoded: readonly EventData[],
+    current: StreamRevision | undefined,
     expected: ExpectedRevision,
-    actual: StreamRevision | undefined,
-  ): Promise<AppendResult> {
-    const firstRevision = firstRevisionOf(expected);
-    const refused = new WrongExpectedRevisionError(stream, expected, actual);
-    if (firstRevision === undefined || actual === undefined || actual < firstRevision) throw refused;
-    for (const delayMs of [0, ...VISIBILITY_RETRY_MS]) {
+  ): Promise<AppendOutcome> {
+    const firstRevision = current === undefined ? 0n : current + 1n;
+    let nextExpectedRevision: StreamRevision;
+    let reportedPosition: GlobalPosition | undefined;
+    try {
+      const result = await this.client.appendToStream(stream, [...encoded], { streamState: current ?? KURRENT_NO_STREAM });
+      // With throwOnAppendFailure=false in the connection string, a conflict is an answer, not an error.
+      if (!result.success) return { kind: 'moved', actual: result.nextExpectedRevision < 0n ? undefined : result.nextExpectedRevision };
+      nextExpectedRevision = result.nextExpectedRevision;
+      reportedPosition = result.position && result.position.commit >= 0n ? result.position.commit : undefined;
+    } catch (error) {
+      if (isWrongExpectedVersion(error)) return { kind: 'moved', actual: toActualRevision(error.actualState) };
+      if (isUnknownOutcome(error)) return this.findLanded(stream, events, firstRevision, error);
+      throw translateAppendError(error, stream, expected);
+    }
+
+    // Success may also be KurrentDB recognising our ids as a retry, whatever their content.
+    const stored = checkStoredAppend(events, await this.readRange(stream, nextExpectedRevision - BigInt(events.length) + 1n, events.length));
+    switch (stored.kind) {
+      case 'ours':
+        return { kind: 'appended', result: { nextExpectedRevision, position: stored.lastPosition } };
+      case 'conflict':
+        throw idReused(stream, stored.eventId, false);
+      default:
+        if (reportedPosition === undefined) throw new Error(`append to ${stream} succeeded but its events cannot be read back`);
+        return { kind: 'appended', result: { nextExpectedRevision, position: reportedPosition } };
+    }
+  }
+
+  /**
+   * An append timed out: it may be stored (a commit slower than the server's timeout, or an
+   * identical append the server dropped because the first was not indexed yet). Its revisions
+   * are looked at for a few seconds before answering.
+   */
+  private async findLanded(stream: string, events: readonly NewEvent[], firstRevision: StreamRevision, cause: unknown): Promise<AppendOutcome> {
+    for (const delayMs of this.landedCheckDelaysMs) {
       if (delayMs) await sleep(delayMs);
-      const stored = checkStoredAppend(events, await this.readRange(stream, firstRevision, events.length));
+      let stored: StoredAppend;
+      try {
+        stored = checkStoredAppend(events, await this.readRange(stream, firstRevision, events.length));
+      } catch {
+        continue;
+      }
       switch (stored.kind) {
         case 'ours':
-          return { nextExpectedRevision: stored.lastRevision, position: stored.lastPosition };
+          return { kind: 'appended', result: { nextExpectedRevision: stored.lastRevision, position: stored.lastPosition } };
         case 'conflict':
-          throw idReused(stream, stored.eventId);
+          throw idReused(stream, stored.eventId, false);
         case 'theirs':
-          throw refused;
+          return { kind: 'moved', actual: undefined };
         case 'not-visible':
           continue;
       }
     }
-    throw refused;
+    const waited = this.landedCheckDelaysMs.reduce((sum, ms) => sum + ms, 0);
+    const error = new EventStoreError(
+      'UNAVAILABLE',
+      `append to ${stream}: KurrentDB did not answer in time and its events were not readable within ${waited} ms; ` +
+        'they may still be stored. Retrying with the same event ids and expected revision is safe.',
+    );
+    error.cause = cause;
+    throw error;
+  }
+
+  /**
+   * The stream's events and revision, read on the leader; with `known`, only what follows it is
+   * read. `atLeast` is a revision the server reported: waited for briefly, since an acknowledged
+   * commit may take a moment to become readable, then taken as the stream's revision.
+   */
+  private async readHistory(stream: string, known?: StreamHistory, atLeast?: StreamRevision): Promise<StreamHistory> {
+    const history: StreamHistory = { revision: known?.revision, events: [...(known?.events ?? [])] };
+    for (const delayMs of [0, ...VISIBILITY_RETRY_MS]) {
+      if (delayMs) await sleep(delayMs);
+      try {
+        for await (const resolved of this.client.readStream(stream, {
+          fromRevision: history.revision === undefined ? START : history.revision + 1n,
+          direction: FORWARDS,
+          requiresLeader: true,
+        })) {
+          if (!resolved.event) continue;
+          history.revision = resolved.event.revision;
+          const event = fromResolved(resolved);
+          if (event) history.events.push(event);
+        }
+      } catch (error) {
+        if (!isMissingStream(error)) throw translateError(error);
+      }
+      if (atLeast === undefined || (history.revision !== undefined && history.revision >= atLeast)) return history;
+    }
+    // Still behind the server's word: events gone from reads (a truncated or soft-deleted stream).
+    history.revision = atLeast;
+    return history;
   }
 
   private async readRange(stream: string, fromRevision: StreamRevision, count: number): Promise<StoredEvent[]> {
@@ -207,10 +316,10 @@ export class KurrentDbEventStore implements EventStore {
     const filter: EventFilter = { eventTypes: options.eventTypes, streamPrefixes: options.streamPrefixes };
     const found: StoredEvent[] = [];
     let after = exclusiveStart(options.fromPosition);
+    const pageSize = Math.min(Math.max(wanted, MIN_PAGE), MAX_PAGE);
     try {
       // Pages until enough events pass the filters checked here; a short page means the end of $all.
       for (;;) {
-        const pageSize = Math.max(wanted - found.length, 2);
         let scanned = 0;
         let last: GlobalPosition | undefined;
         for await (const resolved of this.client.readAll({
@@ -249,20 +358,32 @@ export class KurrentDbEventStore implements EventStore {
   }
 
   async headPosition(): Promise<GlobalPosition> {
-    // The newest event subscribers can see: KurrentDB's own events after it are never delivered to them.
+    // The newest event subscribers can see: KurrentDB's own events after it are never delivered to
+    // them. The server drops its `$` streams; the rare `$` type elsewhere (a tombstone) is skipped here.
+    let before: ReadPosition = END;
+    let newestSeen: GlobalPosition | undefined;
     try {
-      for await (const resolved of this.client.readAll({
-        direction: BACKWARDS,
-        fromPosition: END,
-        maxCount: 1,
-        filter: excludeSystemEvents(),
-      })) {
-        if (resolved.event) return toGlobalPosition(resolved.event.position);
+      for (;;) {
+        let scanned = 0;
+        for await (const resolved of this.client.readAll({
+          direction: BACKWARDS,
+          fromPosition: before,
+          maxCount: HEAD_PAGE,
+          filter: streamNameFilter({ regex: OUR_STREAMS }),
+        })) {
+          if (!resolved.event) continue;
+          scanned++;
+          const position = toGlobalPosition(resolved.event.position);
+          if (newestSeen !== undefined && position >= newestSeen) continue;
+          newestSeen = position;
+          if (fromResolved(resolved)) return position;
+        }
+        if (scanned < HEAD_PAGE || newestSeen === undefined) return 0n;
+        before = toReadPosition(newestSeen);
       }
     } catch (error) {
       throw translateError(error);
     }
-    return 0n;
   }
 
   async close(): Promise<void> {
@@ -271,12 +392,33 @@ export class KurrentDbEventStore implements EventStore {
   }
 }
 
-const idReused = (stream: string, eventId: string) =>
-  new EventStoreError('CONFLICT', `event id ${eventId} is already stored in ${stream} with other content`);
+const HEAD_PAGE = 32;
+
+const idReused = (stream: string, eventId: string, partial: boolean) =>
+  new EventStoreError(
+    'CONFLICT',
+    partial
+      ? `event id ${eventId} is already stored in ${stream}, but not the rest of this append: an append is atomic, so this one can never be stored`
+      : `event id ${eventId} is already stored in ${stream} with other content`,
+  );
+
+/** Whether a stream at `current` (undefined: no stream) is where the caller expects it. */
+function expectationHolds(expected: ExpectedRevision, current: StreamRevision | undefined): boolean {
+  switch (expected) {
+    case ANY:
+      return true;
+    case NO_STREAM:
+      return current === undefined;
+    case STREAM_EXISTS:
+      return current !== undefined;
+    default:
+      return current === expected;
+  }
+}
 
 function fromResolved(resolved: ResolvedEvent | AllStreamResolvedEvent): StoredEvent | undefined {
   const recorded = resolved.event;
-  if (!recorded || isSystemEventType(recorded.type)) return undefined;
+  if (!recorded || isSystemEvent(recorded)) return undefined;
   return decodeRecordedEvent(recorded);
 }
 
