@@ -193,6 +193,26 @@ describe('ledger import', () => {
     expect(csvRun.code).toBe(0);
   });
 
+  it('cuts batches by size as well as count: 1,201 lines of 2,000-character descriptions all land', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ledger-import-'));
+    const file = join(dir, 'wide.ndjson');
+    const prefix = `wide${randomUUID().slice(0, 6)}`;
+    const lines = [JSON.stringify({ externalId: `${prefix}-c`, type: 'CUSTOMER_REGISTERED', payload: { id: `${prefix}-c`, name: 'Wide', kind: 'RESELLER' } })];
+    const dueBy = new Date(Date.now() + 30 * DAY).toISOString();
+    for (let i = 0; i < 1_200; i++) {
+      const description = `${i} ${'é'.repeat(1_990)}`.slice(0, 2_000);
+      lines.push(JSON.stringify({ externalId: `${prefix}-${i}`, type: 'PROMISE_MADE', payload: { customerId: `${prefix}-c`, kind: 'OTHER', description, dueBy } }));
+    }
+    await writeFile(file, lines.join('\n') + '\n');
+    const run = await runNode('bin/ledger.js', ['import', file, '--source', prefix, '--url', `${api.baseUrl}/graphql`, '--no-progress'], {
+      DATABASE_URL: db.url,
+      LEDGER_API_KEY: KEY,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/1201 appended, 0 duplicates, 0 rejected/);
+    expect(run.code).toBe(0);
+  });
+
   it('imports 100,000 lines, survives SIGKILL half way, and a rerun lands every item exactly once', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ledger-import-'));
     const file = join(dir, 'big.ndjson');

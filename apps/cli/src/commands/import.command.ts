@@ -9,6 +9,12 @@ const APPEND = `mutation($input: AppendEventsInput!, $wait: Boolean!) {
   appendEvents(input: $input, awaitReadModels: $wait) { appended duplicates rejected results { externalId outcome code message } }
 }`;
 
+/**
+ * What a batch's items may weigh as JSON: the server refuses a batch over 5 MiB whole
+ * (appendEvents), so batches are cut by size as well as by count, with room to spare.
+ */
+export const MAX_BATCH_JSON_BYTES = 4.5 * 1024 * 1024;
+
 interface ImportOptions {
   source: string;
   url?: string;
@@ -91,6 +97,7 @@ export function registerImport(program: Command): void {
       };
 
       let batch: SourceLine[] = [];
+      let batchBytes = 2; // the brackets of the JSON array
       let bytes = 0;
       // Only the last batch waits for the read models: the import ends with them up to date.
       const flush = async (last = false) => {
@@ -103,6 +110,7 @@ export function registerImport(program: Command): void {
         });
         totals.items += batch.length;
         batch = [];
+        batchBytes = 2;
         const seconds = (Date.now() - started) / 1000;
         bar?.update(bytes, { items: totals.items, rate: Math.round(totals.items / Math.max(seconds, 0.001)) });
       };
@@ -114,9 +122,16 @@ export function registerImport(program: Command): void {
           reject(line.line, undefined, 'BAD_USER_INPUT', line.error);
           continue;
         }
+        const itemBytes = Buffer.byteLength(JSON.stringify(line.item)) + 1; // and its comma
+        if (itemBytes > MAX_BATCH_JSON_BYTES) {
+          totals.items++;
+          reject(line.line, line.item?.externalId, 'BAD_USER_INPUT', `the line is ${itemBytes} bytes as JSON: more than a batch may hold (${MAX_BATCH_JSON_BYTES} bytes)`);
+          continue;
+        }
         // Send a full batch only once another line exists, so the last batch is never empty.
-        if (batch.length >= batchSize) await flush();
+        if (batch.length >= batchSize || batchBytes + itemBytes > MAX_BATCH_JSON_BYTES) await flush();
         batch.push(line);
+        batchBytes += itemBytes;
       }
       await flush(true);
       bar?.update(size);

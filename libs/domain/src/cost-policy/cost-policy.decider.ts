@@ -2,7 +2,7 @@ import type { Decider } from '../shared/decider.js';
 import { unreachable } from '../shared/decider.js';
 import { badInput } from '../shared/domain-error.js';
 import { CUSTOMER_KINDS, ERROR_TYPES, type CustomerKind, type ErrorType } from '../shared/enums.js';
-import { formatMoney, parseMoney, type Money, type MoneyJson } from '../shared/money.js';
+import { formatMoney, moneyFromJson, type Money, type MoneyJson } from '../shared/money.js';
 import { iso, validDate, validMoney } from '../shared/validation.js';
 import type { CostPolicyCommand, SetErrorCostPolicy } from './cost-policy.commands.js';
 import type { CostPolicyEvent, ErrorCostPolicySet } from './cost-policy.events.js';
@@ -72,7 +72,7 @@ export function priceError(policies: readonly CostPolicy[], customerKind: Custom
     if (from > occurredAt.getTime()) continue;
     if (!best || from >= best.from) best = { policy, from };
   }
-  return best ? parseMoney(best.policy.costPerError) : null;
+  return best ? moneyFromJson(best.policy.costPerError) : null;
 }
 
 /** The beginning of time, for the shipped defaults. */

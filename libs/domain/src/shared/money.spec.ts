@@ -52,6 +52,15 @@ describe('parseMoney', () => {
     expect(Object.keys(error.fields ?? {})).toEqual(['currency']);
   });
 
+  it.each([['ZZZ'], ['XXX'], ['ABC']])('refuses %p: three letters, but not an ISO 4217 currency in use', (currency) => {
+    const error = refusal(() => parseMoney({ amount: '1.00', currency }));
+    expect(error.code).toBe('BAD_USER_INPUT');
+    expect(Object.keys(error.fields ?? {})).toEqual(['currency']);
+  });
+
+  it('reads money stored in an event as written, whatever currency list this runtime has', () =>
+    expect(moneyFromJson({ amount: '1.00', currency: 'ZZZ' })).toStrictEqual({ minor: 100n, currency: 'ZZZ' }));
+
   it('names the offending input field it was given', () => {
     expect(refusal(() => parseMoney({ amount: '250', currency: 'USD' }, 'cost.amount')).fields).toEqual({ 'cost.amount': 'must look like "250.00"' });
     expect(Object.keys(refusal(() => parseMoney({ amount: '1.00', currency: 'usd' }, 'cost.amount')).fields ?? {})).toEqual(['cost.currency']);

@@ -21,16 +21,29 @@ export const minorDigits = (currency: string): number => (ZERO_DIGIT.has(currenc
 /** 15 integer digits: enough for any real cost, and far from bigint-to-number surprises downstream. */
 export const MAX_INTEGER_DIGITS = 15;
 
+/** The ISO 4217 currencies in use, as the runtime's ICU data knows them (ZZZ or XXX are not money). */
+const KNOWN_CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
+export const isKnownCurrency = (currency: string): boolean => KNOWN_CURRENCIES.has(currency);
+
 /**
- * Strict: a 3-letter upper-case currency and a non-negative decimal with exactly the currency's
+ * Strict: an ISO 4217 currency in use and a non-negative decimal with exactly the currency's
  * minor digits ("250.00" for USD; "250", "250.5", "-1", "1e3" are refused).
  */
 export function parseMoney(input: MoneyJson, field = 'amount'): Money {
+  return parse(input, field, true);
+}
+
+function parse(input: MoneyJson, field: string, knownCurrencyOnly: boolean): Money {
   if (typeof input !== 'object' || input === null) throw badInput(field, 'must be money: { amount, currency }');
   const currencyField = field.includes('.') ? `${field.slice(0, field.lastIndexOf('.'))}.currency` : 'currency';
   if (typeof input.currency !== 'string' || !/^[A-Z]{3}$/.test(input.currency)) {
     throw new DomainError('BAD_USER_INPUT', `${currencyField}: must be three upper-case letters (ISO 4217), e.g. USD`, {
       [currencyField]: 'must be three upper-case letters',
+    });
+  }
+  if (knownCurrencyOnly && !isKnownCurrency(input.currency)) {
+    throw new DomainError('BAD_USER_INPUT', `${currencyField}: ${input.currency} is not an ISO 4217 currency in use, e.g. USD`, {
+      [currencyField]: 'must be an ISO 4217 currency code in use',
     });
   }
   const digits = minorDigits(input.currency);
@@ -57,7 +70,8 @@ export function formatMoney(money: Money): MoneyJson {
 
 /** The form money takes inside events: a decimal string, never a float. */
 export const moneyToJson = (money: Money): MoneyJson => formatMoney(money);
-export const moneyFromJson = (json: MoneyJson, field = 'amount'): Money => parseMoney(json, field);
+/** Money as stored in an event: read as written, whatever the currency list of this runtime says. */
+export const moneyFromJson = (json: MoneyJson, field = 'amount'): Money => parse(json, field, false);
 export const moneyEquals = (a: Money, b: Money): boolean => a.minor === b.minor && a.currency === b.currency;
 
 /** Same-currency addition; there is no conversion, so mixing currencies is refused. */

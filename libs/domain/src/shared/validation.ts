@@ -1,5 +1,5 @@
 import { badInput } from './domain-error.js';
-import { MAX_INTEGER_DIGITS, minorDigits, type Money } from './money.js';
+import { MAX_INTEGER_DIGITS, isKnownCurrency, minorDigits, type Money } from './money.js';
 import { INSTANT_RANGE_TEXT, isValidInstant } from './instant.js';
 import { STORABLE_TEXT_RULE, isStorableText } from './text.js';
 
@@ -45,6 +45,7 @@ export function validMoney(field: string, value: Money): Money {
   if (typeof value !== 'object' || value === null || typeof value.minor !== 'bigint' || !/^[A-Z]{3}$/.test(String(value.currency))) {
     throw badInput(field, 'must be money with a three-letter currency');
   }
+  if (!isKnownCurrency(value.currency)) throw badInput(field, `${value.currency} is not an ISO 4217 currency in use`);
   if (value.minor < 0n) throw badInput(field, 'must not be negative');
   if (value.minor >= 10n ** BigInt(MAX_INTEGER_DIGITS + minorDigits(value.currency))) throw badInput(field, 'is too large');
   return value;

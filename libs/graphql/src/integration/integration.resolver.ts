@@ -8,6 +8,7 @@ import { argumentValidationPipe } from '../common/validation.pipe.js';
 import { AppendEventsInput, AppendEventsResult, IntegrationEventInput } from './append-events.types.js';
 import { toIntegrationItems } from './integration-payload.mapping.js';
 import { compilePayloadCheck } from './integration-payload.validator.js';
+import { jsonByteLength } from './json-size.js';
 
 export const MAX_BATCH_BYTES = 5 * 1024 * 1024;
 
@@ -42,7 +43,7 @@ export class IntegrationResolver {
     const input: AppendEventsArgs = certainEnvelope(args as unknown as Record<string, unknown>)
       ? args
       : ((await argumentValidationPipe.transform(args, { type: 'body', metatype: AppendEventsInput, data: 'input' })) as AppendEventsInput);
-    const bytes = Buffer.byteLength(JSON.stringify(input.events));
+    const bytes = jsonByteLength(input.events);
     if (bytes > MAX_BATCH_BYTES) {
       throw new ApiError('BAD_USER_INPUT', `a batch may hold at most 5 MB of events (got ${bytes} bytes)`, { events: 'too large' });
     }

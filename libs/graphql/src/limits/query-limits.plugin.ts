@@ -55,7 +55,15 @@ export const refusal = (message: string) => new GraphQLError(message, { extensio
  * Introspection is exempt: the standard introspection query nests `ofType` deeper than any of ours.
  */
 export const depthLimitRule = (maxDepth = MAX_QUERY_DEPTH): ValidationRule =>
-  maxDepthRule({ n: maxDepth, ignoreIntrospection: true, flattenFragments: false }) as unknown as ValidationRule;
+  maxDepthRule({
+    n: maxDepth,
+    ignoreIntrospection: true,
+    flattenFragments: false,
+    exposeLimits: true,
+    // Reported as a validation error (400), not thrown out of validation (which Apollo answers 500).
+    propagateOnRejection: false,
+    onReject: [(context, error) => (context as unknown as { reportError(e: GraphQLError): void }).reportError(error)],
+  }) as unknown as ValidationRule;
 
 /**
  * The variables a complexity depends on: those feeding a `first` argument (the estimator's page

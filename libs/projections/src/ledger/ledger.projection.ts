@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { StoredEvent } from '#libs/event-store';
-import { formatMoney, parseMoney, priceError, type CostPolicy, type CustomerKind, type ErrorType, type LedgerEvent, type Money, type MoneyJson } from '#libs/domain';
+import { formatMoney, moneyFromJson, priceError, type CostPolicy, type CustomerKind, type ErrorType, type LedgerEvent, type Money, type MoneyJson } from '#libs/domain';
 import type { Projection } from '../projection.js';
 import { writeRows, type Columns } from '../sql/row-batch.writer.js';
 
@@ -281,7 +281,7 @@ async function loadPolicies(client: pg.PoolClient): Promise<CostPolicy[]> {
  */
 function readMoney(json: MoneyJson): Money | null {
   try {
-    return parseMoney(json);
+    return moneyFromJson(json);
   } catch {
     return null;
   }

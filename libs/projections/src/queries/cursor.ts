@@ -1,3 +1,5 @@
+import { isValidInstant } from '#libs/domain';
+
 /** A malformed cursor is the caller's mistake: the edge maps `code` to a GraphQL error. */
 export class InvalidCursorError extends Error {
   readonly code = 'BAD_USER_INPUT';
@@ -10,7 +12,8 @@ export type CursorPart = 'string' | 'time' | 'position';
 const VALID: Record<CursorPart, (value: unknown) => boolean> = {
   string: (v) => typeof v === 'string',
   // Only what toISOString() writes: a date JavaScript would roll over (02-30) PostgreSQL refuses.
-  time: (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)) && new Date(v).toISOString() === v,
+  // …and only a storable instant (a forged year 10000 reached SQL and failed there).
+  time: (v) => typeof v === 'string' && isValidInstant(new Date(v)) && new Date(v).toISOString() === v,
   position: (v) => typeof v === 'string' && /^\d{1,19}$/.test(v) && BigInt(v) <= 9_223_372_036_854_775_807n,
 };
 
