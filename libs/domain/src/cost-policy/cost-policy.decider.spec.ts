@@ -31,7 +31,7 @@ describe('cost policy decider', () => {
 
   it('sets the identical policy only once', () => given([policySet('300.00', '2026-12-01T00:00:00.000Z')]).when(set(30000n, '2026-12-01T00:00:00Z')).then([]));
 
-  it('sets the shipped default only once', () => given(defaultCostPolicyEvents(now)).when(set(25000n, '1970-01-01T00:00:00Z')).then([]));
+  it('sets the shipped default only once', () => given(defaultCostPolicyEvents(now)).when(set(25000n, '0001-01-01T00:00:00Z')).then([]));
 
   it.each([
     ['another amount', set(31000n, '2026-12-01T00:00:00Z'), policySet('310.00', '2026-12-01T00:00:00.000Z')],
@@ -60,7 +60,7 @@ describe('shipped defaults', () => {
     expect(defaultCostPolicyEvents(now)).toStrictEqual(
       (['BILLING', 'SHIPPING'] as const).map((errorType) => ({
         type: 'ErrorCostPolicySet',
-        data: { customerKind: 'DISTRIBUTOR', errorType, costPerError: { amount: '250.00', currency: 'USD' }, effectiveFrom: '1970-01-01T00:00:00.000Z', setAt: SET_AT },
+        data: { customerKind: 'DISTRIBUTOR', errorType, costPerError: { amount: '250.00', currency: 'USD' }, effectiveFrom: '0001-01-01T00:00:00.000Z', setAt: SET_AT },
       })),
     ));
 });

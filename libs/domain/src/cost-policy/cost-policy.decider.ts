@@ -4,6 +4,7 @@ import { badInput } from '../shared/domain-error.js';
 import { CUSTOMER_KINDS, ERROR_TYPES, type CustomerKind, type ErrorType } from '../shared/enums.js';
 import { formatMoney, moneyFromJson, type Money, type MoneyJson } from '../shared/money.js';
 import { iso, validDate, validMoney } from '../shared/validation.js';
+import { EARLIEST_INSTANT } from '../shared/instant.js';
 import type { CostPolicyCommand, SetErrorCostPolicy } from './cost-policy.commands.js';
 import type { CostPolicyEvent, ErrorCostPolicySet } from './cost-policy.events.js';
 
@@ -75,8 +76,12 @@ export function priceError(policies: readonly CostPolicy[], customerKind: Custom
   return best ? moneyFromJson(best.policy.costPerError) : null;
 }
 
-/** The beginning of time, for the shipped defaults. */
-export const BEGINNING_OF_TIME = '1970-01-01T00:00:00.000Z';
+/**
+ * The beginning of time, for the shipped defaults: the earliest instant the ledger stores, so that
+ * no error a caller can record falls before it. (Stores seeded by versions before this one say
+ * 1970-01-01: a policy effective from 0001-01-01 set by FINANCE covers the rest.)
+ */
+export const BEGINNING_OF_TIME = EARLIEST_INSTANT.toISOString();
 
 export const DEFAULT_COST_POLICIES: readonly CostPolicy[] = [
   { customerKind: 'DISTRIBUTOR', errorType: 'BILLING', costPerError: { amount: '250.00', currency: 'USD' }, effectiveFrom: BEGINNING_OF_TIME },

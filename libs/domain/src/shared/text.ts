@@ -10,14 +10,17 @@ export function isStorableText(value: string): boolean {
 export const STORABLE_TEXT_RULE = 'must not contain NUL characters or unpaired surrogates';
 
 /**
- * The path of the first string (or object key) in a JSON-like value that is not storable text,
- * or undefined when all are. Iterative, so a deeply nested value cannot overflow the stack;
- * `maxDepth` bounds the nesting it accepts (deeper is reported as `{ tooDeep: path }`).
+ * The path of the first string (or object key), in document order, in a JSON-like value that is
+ * not storable text, or undefined when all are. Iterative, so a deeply nested value cannot
+ * overflow the stack; `maxDepth` bounds the nesting it accepts (deeper is reported as
+ * `{ tooDeep: path }`).
  */
 export function findUnstorableText(value: unknown, maxDepth = 64): { path: string; tooDeep?: true } | undefined {
-  const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: '', depth: 0 }];
+  // An entry's key (if any) is checked when the entry is reached, so keys and values are met in order.
+  const stack: { value: unknown; path: string; depth: number; key?: string }[] = [{ value, path: '', depth: 0 }];
   while (stack.length > 0) {
-    const { value: current, path, depth } = stack.pop()!;
+    const { value: current, path, depth, key } = stack.pop()!;
+    if (key !== undefined && !isStorableText(key)) return { path };
     if (typeof current === 'string') {
       if (!isStorableText(current)) return { path };
     } else if (typeof current === 'object' && current !== null) {
@@ -25,10 +28,10 @@ export function findUnstorableText(value: unknown, maxDepth = 64): { path: strin
       if (Array.isArray(current)) {
         for (let i = current.length - 1; i >= 0; i--) stack.push({ value: current[i], path: `${path}[${i}]`, depth: depth + 1 });
       } else {
-        for (const key of Object.keys(current)) {
-          const inner = path ? `${path}.${key}` : key;
-          if (!isStorableText(key)) return { path: inner };
-          stack.push({ value: (current as Record<string, unknown>)[key], path: inner, depth: depth + 1 });
+        const keys = Object.keys(current);
+        for (let i = keys.length - 1; i >= 0; i--) {
+          const inner = keys[i]!;
+          stack.push({ value: (current as Record<string, unknown>)[inner], path: path ? `${path}.${inner}` : inner, depth: depth + 1, key: inner });
         }
       }
     }

@@ -1,4 +1,4 @@
-import { isValidInstant } from '#libs/domain';
+import { isStorableText, isValidInstant } from '#libs/domain';
 
 /** A malformed cursor is the caller's mistake: the edge maps `code` to a GraphQL error. */
 export class InvalidCursorError extends Error {
@@ -10,7 +10,8 @@ export class InvalidCursorError extends Error {
 export type CursorPart = 'string' | 'time' | 'position';
 
 const VALID: Record<CursorPart, (value: unknown) => boolean> = {
-  string: (v) => typeof v === 'string',
+  // Storable text only: a NUL failed in SQL, an unpaired surrogate reached it as another string.
+  string: (v) => typeof v === 'string' && isStorableText(v),
   // Only what toISOString() writes: a date JavaScript would roll over (02-30) PostgreSQL refuses.
   // …and only a storable instant (a forged year 10000 reached SQL and failed there).
   time: (v) => typeof v === 'string' && isValidInstant(new Date(v)) && new Date(v).toISOString() === v,

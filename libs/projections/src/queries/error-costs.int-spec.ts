@@ -44,8 +44,8 @@ describe('error costs', () => {
       expect(await log.queries.errorCosts({ groupBy: 'CUSTOMER', asOf: beforePolicy })).toEqual([{ key: c, errors: 1, unpricedErrors: 0, cost: [usd('250.00')] }]);
 
       const defaults = [
-        { customerKind: 'DISTRIBUTOR', errorType: 'BILLING', costPerError: usd('250.00'), effectiveFrom: new Date('1970-01-01T00:00:00.000Z') },
-        { customerKind: 'DISTRIBUTOR', errorType: 'SHIPPING', costPerError: usd('250.00'), effectiveFrom: new Date('1970-01-01T00:00:00.000Z') },
+        { customerKind: 'DISTRIBUTOR', errorType: 'BILLING', costPerError: usd('250.00'), effectiveFrom: new Date('0001-01-01T00:00:00.000Z') },
+        { customerKind: 'DISTRIBUTOR', errorType: 'SHIPPING', costPerError: usd('250.00'), effectiveFrom: new Date('0001-01-01T00:00:00.000Z') },
       ];
       expect(await log.queries.errorCostPolicies(beforePolicy)).toEqual(defaults);
       expect(await log.queries.errorCostPolicies()).toEqual([
