@@ -34,6 +34,8 @@ import {
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { LedgerLog } from '../test/fixtures/ledger-log.fixture.js';
 import type { ProjectionLog } from './projection.js';
+import { InvalidCursorError, encodeCursor } from './queries/cursor.js';
+import type { Page } from './queries/views.js';
 
 // Whatever the domain accepts, every projection applies: random commands over a few customers,
 // promises, errors and cost policies, with values across the whole valid range (years 0001–9999,
@@ -119,6 +121,22 @@ function priced(policies: readonly CostPolicy[], kind: string, type: string, occ
 }
 
 const date = (iso: string | undefined) => (iso === undefined ? null : new Date(iso));
+
+/** Every node, following endCursor to the end; every page agrees on totalCount. */
+async function allPages<T>(fetch: (after?: string) => Promise<Page<T>>): Promise<T[]> {
+  const nodes: T[] = [];
+  const counts = new Set<number>();
+  let after: string | undefined;
+  for (;;) {
+    const page = await fetch(after);
+    nodes.push(...page.nodes);
+    counts.add(page.totalCount);
+    if (!page.hasNextPage) break;
+    after = page.endCursor!;
+  }
+  expect([...counts]).toEqual([nodes.length]);
+  return nodes;
+}
 
 describe('whatever the domain accepts, every projection applies', () => {
   let db: TestDatabase;
@@ -290,7 +308,7 @@ describe('whatever the domain accepts, every projection applies', () => {
           expect(view).toEqual({ id, name: s.name, kind: s.kind, region: s.region ?? null, email: s.email ?? null, registeredAt: new Date(s.registeredAt), version: 0 });
         }
 
-        const promiseStates: PromiseState[] = [];
+        const promiseStates: Exclude<PromiseState, { status: 'NONE' }>[] = [];
         for (const id of promises) {
           const s = stateOf(promiseDecider, promiseStream(id)) as PromiseState;
           const view = await log.queries.promise(id);
@@ -330,7 +348,7 @@ describe('whatever the domain accepts, every projection applies', () => {
 
         for (const id of customerKind.keys()) {
           // The ledger, counted naively from the deciders' states: the streak is the promises kept after the latest break.
-          const mine = promiseStates.filter((p) => p.status !== 'NONE' && p.customerId === id);
+          const mine = promiseStates.filter((p) => p.customerId === id);
           const count = (status: string) => mine.filter((p) => p.status === status).length;
           const brokenAts = mine.flatMap((p) => (p.status === 'BROKEN' ? [Date.parse(p.brokenAt)] : []));
           const lastBroken = brokenAts.length ? Math.max(...brokenAts) : null;
@@ -363,20 +381,21 @@ describe('whatever the domain accepts, every projection applies', () => {
             }),
           });
 
+          // Paging by (dueBy, id) and (occurredAt, id) cursors, across the whole range of instants and unicode ids: nothing lost or repeated.
+          const promisePages = await allPages((after) => log.queries.promises({ filter: { customerId: id }, first: 2, after }));
+          expect(promisePages.map((p) => p.id).sort()).toEqual(mine.map((p) => p.promiseId).sort());
+          expect(promisePages.map((p) => p.dueBy.getTime())).toEqual(promisePages.map((p) => p.dueBy.getTime()).sort((x, y) => x - y));
+          const errorPages = await allPages((after) => log.queries.errors({ customerId: id, first: 2, after }));
+          const errorsOfCustomer = errorStates.filter(({ s }) => s.customerId === id);
+          expect(errorPages.map((e) => e.id).sort()).toEqual(errorsOfCustomer.map(({ s }) => s.errorId).sort());
+          expect(errorPages.map((e) => e.occurredAt.getTime())).toEqual(errorPages.map((e) => e.occurredAt.getTime()).sort((x, y) => x - y));
+
           // The timeline: every event about the customer, its promises and errors, in log order, each with its summary.
           const expectedTimeline = appended
             .filter((e) => (e.data as { customerId?: string }).customerId === id)
             .map((e) => ({ type: e.type, occurredAt: new Date(occurredAt(e)), summary: summarizeEvent(e) }));
-          const entries: { type: string; occurredAt: Date; summary: string }[] = [];
-          let after: string | undefined;
-          for (;;) {
-            const page = await log.queries.timeline({ customerId: id, first: 7, after });
-            expect(page.totalCount).toBe(expectedTimeline.length);
-            entries.push(...page.nodes.map((e) => ({ type: e.type, occurredAt: e.occurredAt, summary: e.summary })));
-            if (!page.hasNextPage) break;
-            after = page.endCursor!;
-          }
-          expect(entries).toEqual(expectedTimeline);
+          const entries = await allPages((after) => log.queries.timeline({ customerId: id, first: 7, after }));
+          expect(entries.map((e) => ({ type: e.type, occurredAt: e.occurredAt, summary: e.summary }))).toEqual(expectedTimeline);
         }
 
         // The brand ledger spans every run (shrinking included): from the counters, and as of a moment after everything was recorded.
@@ -406,4 +425,28 @@ describe('whatever the domain accepts, every projection applies', () => {
     expect(accepted).toBeGreaterThan(250);
     expect(refused).toBeGreaterThan(100);
   }, 120_000);
+
+  it('a cursor the queries accept never reaches the database as something it refuses: a page, or BAD_USER_INPUT', async () => {
+    const parts = fc.oneof(
+      fc.constantFrom('0000-01-01T00:00:00.000Z', '-000001-01-01T00:00:00.000Z', '+010000-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z', '0001-01-01T00:00:00.000Z', 'a\u0000b', '\ud800', 'p1', '9223372036854775807', '0'),
+      fc.integer({ min: -8.64e15, max: 8.64e15 }).map((ms) => new Date(ms).toISOString()),
+      fc.string({ maxLength: 8 }),
+    );
+    const cursorArb = fc.oneof(fc.tuple(parts, parts).map((key) => encodeCursor(key)), parts.map((part) => encodeCursor([part])));
+    await fc.assert(
+      fc.asyncProperty(cursorArb, fc.constantFrom('promises', 'errors', 'customers', 'timeline'), async (after, query) => {
+        try {
+          if (query === 'promises') await log.queries.promises({ first: 2, after });
+          else if (query === 'errors') await log.queries.errors({ customerId: 'c0', first: 2, after });
+          else if (query === 'customers') await log.queries.customers({ first: 2, after });
+          else await log.queries.timeline({ customerId: 'c0', first: 2, after });
+        } catch (error) {
+          if (!(error instanceof InvalidCursorError)) {
+            throw new Error(`${query} after ${Buffer.from(after, 'base64url').toString()}: ${String(error)} (code ${(error as { code?: string }).code})`, { cause: error });
+          }
+        }
+      }),
+      { seed: 20261213, numRuns: 300 },
+    );
+  });
 });
