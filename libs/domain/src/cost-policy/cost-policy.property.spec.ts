@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { DomainErrorCode } from '../shared/domain-error.js';
 import { minorDigits, type Money, type MoneyJson } from '../shared/money.js';
 import { EARLIEST_MS, LATEST_MS, decideAndCompare, foldFrozen, isInRange, isoOf, outcome, type Outcome } from '../shared/property.spec-helpers.js';
-import { costPolicyDecider, priceError, type CostPolicy } from './cost-policy.decider.js';
+import { DEFAULT_COST_POLICIES, costPolicyDecider, priceError, type CostPolicy } from './cost-policy.decider.js';
 import type { SetErrorCostPolicy } from './cost-policy.commands.js';
 import type { CostPolicyEvent } from './cost-policy.events.js';
 
@@ -69,6 +69,15 @@ describe('cost policy decider against a reference model', () => {
     );
     expect([...seen].sort()).toEqual(['0', '1', 'refused']);
   });
+
+  it('the shipped defaults price a distributor\'s billing or shipping error at any valid instant: they hold "from the beginning of time"', () =>
+    fc.assert(
+      fc.property(fc.constantFrom(...TYPES), fc.oneof(fc.constantFrom(EARLIEST_MS, LATEST_MS, 0, -1), fc.integer({ min: EARLIEST_MS, max: LATEST_MS })), (type, occurredAt) => {
+        const price = priceError(DEFAULT_COST_POLICIES, 'DISTRIBUTOR', type, new Date(occurredAt));
+        expect(price === null ? null : formatted(price)).toStrictEqual({ amount: '250.00', currency: 'USD' });
+      }),
+      { seed: 20261208, numRuns: 500 },
+    ));
 
   it('prices an error with the policy of the latest effectiveFrom not after occurredAt, the later-set winning a tie', () => {
     const policyArb = fc.record({
