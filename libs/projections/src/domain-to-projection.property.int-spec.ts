@@ -122,6 +122,46 @@ function priced(policies: readonly CostPolicy[], kind: string, type: string, occ
 
 const date = (iso: string | undefined) => (iso === undefined ? null : new Date(iso));
 
+type Made = Exclude<PromiseState, { status: 'NONE' }>;
+type Recorded = { s: Exclude<ErrorIncidentState, { status: 'NONE' }>; cost: MoneyJson | null };
+
+/** The ledger counted naively from the deciders' states: the streak is the promises kept after the latest break. */
+function naiveLedger(promises: readonly Made[]) {
+  const count = (status: string) => promises.filter((p) => p.status === status).length;
+  const brokenAts = promises.flatMap((p) => (p.status === 'BROKEN' ? [Date.parse(p.brokenAt)] : []));
+  const lastBroken = brokenAts.length ? Math.max(...brokenAts) : null;
+  const kept = count('KEPT');
+  const broken = count('BROKEN');
+  return {
+    made: promises.length, open: count('OPEN'), kept, broken, released: count('RELEASED'),
+    keptRate: kept + broken === 0 ? null : kept / (kept + broken), neverBroken: broken === 0,
+    lastBrokenAt: lastBroken === null ? null : new Date(lastBroken),
+    keptStreak: promises.filter((p) => p.status === 'KEPT' && (lastBroken === null || Date.parse(p.keptAt) > lastBroken)).length,
+  };
+}
+
+/** Error costs summed naively: voided errors excluded, unpriced ones counted, totals per currency in integer minor units. */
+function naiveSummary(errors: readonly Recorded[]) {
+  const live = errors.filter(({ s }) => s.status !== 'VOIDED');
+  const totals = new Map<string, { minor: bigint; digits: number }>();
+  for (const { cost } of live) {
+    if (!cost) continue;
+    const digits = cost.amount.split('.')[1]?.length ?? 0;
+    totals.set(cost.currency, { minor: (totals.get(cost.currency)?.minor ?? 0n) + BigInt(cost.amount.replace('.', '')), digits });
+  }
+  return {
+    errors: live.length,
+    billingErrors: live.filter(({ s }) => s.errorType === 'BILLING').length,
+    shippingErrors: live.filter(({ s }) => s.errorType === 'SHIPPING').length,
+    unpricedErrors: live.filter(({ cost }) => cost === null).length,
+    cost: [...totals.keys()].sort().map((currency) => {
+      const { minor, digits } = totals.get(currency)!;
+      const text = minor.toString().padStart(digits + 1, '0');
+      return { amount: digits === 0 ? text : `${text.slice(0, -digits)}.${text.slice(-digits)}`, currency };
+    }),
+  };
+}
+
 /** Every node, following endCursor to the end; every page agrees on totalCount. */
 async function allPages<T>(fetch: (after?: string) => Promise<Page<T>>): Promise<T[]> {
   const nodes: T[] = [];
@@ -308,7 +348,7 @@ describe('whatever the domain accepts, every projection applies', () => {
           expect(view).toEqual({ id, name: s.name, kind: s.kind, region: s.region ?? null, email: s.email ?? null, registeredAt: new Date(s.registeredAt), version: 0 });
         }
 
-        const promiseStates: Exclude<PromiseState, { status: 'NONE' }>[] = [];
+        const promiseStates: Made[] = [];
         for (const id of promises) {
           const s = stateOf(promiseDecider, promiseStream(id)) as PromiseState;
           const view = await log.queries.promise(id);
@@ -330,7 +370,7 @@ describe('whatever the domain accepts, every projection applies', () => {
           });
         }
 
-        const errorStates: { s: Exclude<ErrorIncidentState, { status: 'NONE' }>; cost: MoneyJson | null }[] = [];
+        const errorStates: Recorded[] = [];
         for (const id of errors) {
           const s = stateOf(errorIncidentDecider, errorStream(id)) as ErrorIncidentState;
           const view = await log.queries.errorIncident(id);
@@ -347,39 +387,11 @@ describe('whatever the domain accepts, every projection applies', () => {
         }
 
         for (const id of customerKind.keys()) {
-          // The ledger, counted naively from the deciders' states: the streak is the promises kept after the latest break.
           const mine = promiseStates.filter((p) => p.customerId === id);
-          const count = (status: string) => mine.filter((p) => p.status === status).length;
-          const brokenAts = mine.flatMap((p) => (p.status === 'BROKEN' ? [Date.parse(p.brokenAt)] : []));
-          const lastBroken = brokenAts.length ? Math.max(...brokenAts) : null;
-          const kept = count('KEPT');
-          const broken = count('BROKEN');
           const ledger = await log.queries.customerLedger(id);
-          expect({ ...ledger, asOf: null }).toEqual({
-            made: mine.length, open: count('OPEN'), kept, broken, released: count('RELEASED'),
-            keptRate: kept + broken === 0 ? null : kept / (kept + broken), neverBroken: broken === 0,
-            lastBrokenAt: lastBroken === null ? null : new Date(lastBroken),
-            keptStreak: mine.filter((p) => p.status === 'KEPT' && (lastBroken === null || Date.parse(p.keptAt) > lastBroken)).length,
-            asOf: null,
-          });
-
-          const live = errorStates.filter(({ s }) => s.customerId === id && s.status !== 'VOIDED');
-          const totals = new Map<string, bigint>();
-          for (const { cost } of live) {
-            if (cost) totals.set(cost.currency, (totals.get(cost.currency) ?? 0n) + BigInt(cost.amount.replace('.', '')));
-          }
+          expect({ ...ledger, asOf: null }).toEqual({ ...naiveLedger(mine), asOf: null });
           const summary = await log.queries.errorCostSummary({ customerId: id });
-          expect(summary).toEqual({
-            errors: live.length,
-            billingErrors: live.filter(({ s }) => s.errorType === 'BILLING').length,
-            shippingErrors: live.filter(({ s }) => s.errorType === 'SHIPPING').length,
-            unpricedErrors: live.filter(({ cost }) => cost === null).length,
-            cost: [...totals.keys()].sort().map((currency) => {
-              const digits = live.find(({ cost }) => cost?.currency === currency)!.cost!.amount.split('.')[1]?.length ?? 0;
-              const text = totals.get(currency)!.toString().padStart(digits + 1, '0');
-              return { amount: digits === 0 ? text : `${text.slice(0, -digits)}.${text.slice(-digits)}`, currency };
-            }),
-          });
+          expect(summary).toEqual(naiveSummary(errorStates.filter(({ s }) => s.customerId === id)));
 
           // Paging by (dueBy, id) and (occurredAt, id) cursors, across the whole range of instants and unicode ids: nothing lost or repeated.
           const promisePages = await allPages((after) => log.queries.promises({ filter: { customerId: id }, first: 2, after }));
@@ -396,6 +408,28 @@ describe('whatever the domain accepts, every projection applies', () => {
             .map((e) => ({ type: e.type, occurredAt: new Date(occurredAt(e)), summary: summarizeEvent(e) }));
           const entries = await allPages((after) => log.queries.timeline({ customerId: id, first: 7, after }));
           expect(entries.map((e) => ({ type: e.type, occurredAt: e.occurredAt, summary: e.summary }))).toEqual(expectedTimeline);
+        }
+
+        // Time travel: as of moments around when this run's events were recorded, only what was recorded by then counts.
+        const recorded = await log.store.readStreams([...promises.map(promiseStream), ...errors.map(errorStream)]);
+        const times = [...new Set([...recorded.values()].flat().map((e) => e.recordedAt.getTime()))].sort((x, y) => x - y);
+        const moments = [...new Set([times[0], times[Math.floor(times.length / 3)], times[Math.floor((2 * times.length) / 3)], times.at(-1)])]
+          .filter((t): t is number => t !== undefined)
+          .flatMap((t) => [t - 1, t]);
+        const asOfState = <S,>(decider: Decider<unknown, S, LedgerEvent>, stream: string, t: number): S =>
+          foldEvents(decider, (recorded.get(stream) ?? []).filter((e) => e.recordedAt.getTime() <= t).map((e) => ({ type: e.type, data: e.data }) as LedgerEvent));
+        for (const t of moments) {
+          const promisesThen = promises.map((p) => asOfState(promiseDecider, promiseStream(p), t) as PromiseState).filter((p): p is Made => p.status !== 'NONE');
+          const errorsThen = errors
+            .map((e) => ({ s: asOfState(errorIncidentDecider, errorStream(e), t) as ErrorIncidentState, cost: errorStates.find(({ s }) => s.errorId === e)?.cost ?? null }))
+            .filter((e): e is Recorded => e.s.status !== 'NONE');
+          for (const id of customerKind.keys()) {
+            const asOf = new Date(t);
+            const ledger = await log.queries.customerLedger(id, asOf);
+            expect({ asOf: t, ledger }).toEqual({ asOf: t, ledger: { ...naiveLedger(promisesThen.filter((p) => p.customerId === id)), asOf } });
+            const summary = await log.queries.errorCostSummary({ customerId: id, asOf });
+            expect({ asOf: t, summary }).toEqual({ asOf: t, summary: naiveSummary(errorsThen.filter(({ s }) => s.customerId === id)) });
+          }
         }
 
         // The brand ledger spans every run (shrinking included): from the counters, and as of a moment after everything was recorded.
