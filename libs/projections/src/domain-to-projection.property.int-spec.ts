@@ -334,7 +334,8 @@ describe('whatever the domain accepts, every projection applies', () => {
           await runner.stop();
         }
         const { rows: checkpoints } = await log.pool.query<{ name: string; position: string }>('select name, position from projection_checkpoints order by name');
-        expect({ problems, checkpoints }).toEqual({ problems: [], checkpoints: [{ name: 'ledger', position: String(head) }, { name: 'timeline', position: String(head) }] });
+        const { rows: parked } = await log.pool.query('select projection, position::text, type, error from projection_parked');
+        expect({ problems, parked, checkpoints }).toEqual({ problems: [], parked: [], checkpoints: [{ name: 'ledger', position: String(head) }, { name: 'timeline', position: String(head) }] });
 
         const customerKind = new Map<string, string>();
         for (const id of customers) {
