@@ -191,6 +191,8 @@ describe('whatever the domain accepts, every projection applies', () => {
     if (level !== 'info') problems.push(`${level}: ${message} ${JSON.stringify(fields ?? {})}`);
   };
   let head = 0n;
+  /** The policies each error was recorded under (those recorded before it), every run. */
+  const pricedWith = new Map<string, CostPolicy[]>();
   /** Every event appended, in log order. */
   const appended: LedgerEvent[] = [];
   let run = 0;
@@ -243,8 +245,6 @@ describe('whatever the domain accepts, every projection applies', () => {
         const customers = ids('c', 3);
         const promises = ids('p', 4);
         const errors = ids('e', 3);
-        /** The policies each error was recorded under (those recorded before it). */
-        const pricedWith = new Map<string, CostPolicy[]>();
         let now = start;
         const at = (w: When) => new Date('at' in w ? w.at : now + w.delta);
         const policies = () => (stateOf(costPolicyDecider, COST_POLICY_STREAM) as { policies?: CostPolicy[] }).policies ?? [];
@@ -435,6 +435,26 @@ describe('whatever the domain accepts, every projection applies', () => {
             const summary = await log.queries.errorCostSummary({ customerId: id, asOf });
             expect({ asOf: t, summary }).toEqual({ asOf: t, summary: naiveSummary(errorsThen.filter(({ s }) => s.customerId === id)) });
           }
+        }
+
+        // Error costs by customer, kind, type and month span every run: a naive grouping of every error the deciders hold.
+        const everyError = [...streams.keys()]
+          .filter((stream) => stream.startsWith('error-'))
+          .map((stream) => stateOf(errorIncidentDecider, stream) as Recorded['s'])
+          .map((s) => {
+            const kind = (stateOf(customerDecider, customerStream(s.customerId)) as Extract<CustomerState, { status: 'REGISTERED' }>).kind;
+            return { s, kind, cost: s.cost ?? priced(pricedWith.get(s.errorId)!, kind, s.errorType, s.occurredAt) };
+          });
+        const keyOf = { CUSTOMER: (e: (typeof everyError)[number]) => e.s.customerId, CUSTOMER_KIND: (e: (typeof everyError)[number]) => e.kind, ERROR_TYPE: (e: (typeof everyError)[number]) => e.s.errorType, MONTH: (e: (typeof everyError)[number]) => e.s.occurredAt.slice(0, 7) };
+        for (const groupBy of ['CUSTOMER', 'CUSTOMER_KIND', 'ERROR_TYPE', 'MONTH'] as const) {
+          const groups = new Map<string, Recorded[]>();
+          for (const e of everyError) groups.set(keyOf[groupBy](e), [...(groups.get(keyOf[groupBy](e)) ?? []), e]);
+          const want = [...groups.entries()]
+            .map(([key, list]) => ({ key, summary: naiveSummary(list) }))
+            .filter(({ summary }) => summary.errors > 0)
+            .sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)))
+            .map(({ key, summary }) => ({ key, errors: summary.errors, unpricedErrors: summary.unpricedErrors, cost: summary.cost }));
+          expect({ groupBy, rows: await log.queries.errorCosts({ groupBy }) }).toEqual({ groupBy, rows: want });
         }
 
         // The brand ledger spans every run (shrinking included): from the counters, and as of a moment after everything was recorded.
