@@ -3,7 +3,7 @@ import { DomainError, type DomainErrorCode } from './domain-error.js';
 import { foldEvents, type Decider } from './decider.js';
 
 /** Frozen deeply, so a decider that mutates its state or the given events throws (ESM is strict mode). */
-function deepFreeze<T>(value: T): T {
+export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value) && !(value instanceof Date)) {
     for (const inner of Object.values(value)) deepFreeze(inner);
     Object.freeze(value);
@@ -11,7 +11,8 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-const frozen = <S, E>(decider: Decider<unknown, S, E>): Decider<unknown, S, E> => ({
+/** The decider with every state it returns deep-frozen: an evolve that mutates its input throws. */
+export const frozen = <S, E>(decider: Decider<unknown, S, E>): Decider<unknown, S, E> => ({
   decide: decider.decide,
   initialState: () => deepFreeze(decider.initialState()),
   evolve: (state, event) => deepFreeze(decider.evolve(state, event)),

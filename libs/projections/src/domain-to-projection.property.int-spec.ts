@@ -1,0 +1,518 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { NO_STREAM } from '#libs/event-store';
+import {
+  COST_POLICY_STREAM,
+  CUSTOMER_KINDS,
+  DomainError,
+  EARLIEST_INSTANT,
+  ERROR_TYPES,
+  LATEST_INSTANT,
+  LEDGER_EVENT_TYPES,
+  PROMISE_KINDS,
+  TOUCH_POINTS,
+  costPolicyDecider,
+  customerDecider,
+  customerStream,
+  errorIncidentDecider,
+  errorStream,
+  foldEvents,
+  occurredAt,
+  promiseDecider,
+  promiseStream,
+  summarizeEvent,
+  type CostPolicy,
+  type CustomerState,
+  type Decider,
+  type ErrorIncidentState,
+  type LedgerEvent,
+  type Money,
+  type MoneyJson,
+  type PromiseState,
+} from '#libs/domain';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { LedgerLog } from '../test/fixtures/ledger-log.fixture.js';
+import type { ProjectionLog } from './projection.js';
+import { ledgerProjections } from './ledger-projections.js';
+import { rebuildProjections } from './rebuild.js';
+import { InvalidCursorError, encodeCursor } from './queries/cursor.js';
+import type { Page } from './queries/views.js';
+
+// Whatever the domain accepts, every projection applies: random commands over a few customers,
+// promises, errors and cost policies, with values across the whole valid range (years 0001–9999,
+// any storable text, money at the digit limit, every minor-digit class), go through the real
+// deciders; what they accept is appended to a real PostgresEventStore and projected by the real
+// runner. The read models must then agree with the deciders' own states.
+
+const EARLIEST = EARLIEST_INSTANT.getTime();
+const LATEST = LATEST_INSTANT.getTime();
+const DAY = 86_400_000;
+
+const instantArb = fc.oneof(fc.constantFrom(EARLIEST, LATEST, 0, LATEST - 1, EARLIEST + 1), fc.integer({ min: EARLIEST, max: LATEST }));
+/** Around the clock (days either side), or anywhere in the range. */
+const whenArb = fc.oneof(
+  { weight: 4, arbitrary: fc.oneof(fc.constantFrom(0, 1, -1, DAY, -DAY), fc.integer({ min: -30 * DAY, max: 30 * DAY })).map((delta) => ({ delta })) },
+  { weight: 1, arbitrary: instantArb.map((at) => ({ at })) },
+);
+type When = { delta: number } | { at: number };
+const textArb = (max: number) =>
+  fc.oneof(
+    fc.constantFrom('Zéphyr Büro GmbH', 'שלום עולם — מסירה', 'تم التسليم', 'e\u0301\u0323 combining', '👩‍👩‍👧‍👦 family 🇫🇷', '  padded  ', 'x'.repeat(max), '😀'.repeat(Math.floor(max / 2)), `${'ñ'.repeat(max - 1)}\u0303`),
+    fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }),
+    fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }),
+  );
+const optionalTextArb = (max: number) => fc.option(textArb(max), { nil: undefined });
+const CURRENCIES = ['USD', 'EUR', 'JPY', 'KRW', 'CLP', 'KWD', 'BHD', 'TND', 'CHF'];
+const digitsOf = (currency: string) => (['JPY', 'KRW', 'CLP'].includes(currency) ? 0 : ['KWD', 'BHD', 'TND'].includes(currency) ? 3 : 2);
+const moneyArb: fc.Arbitrary<Money> = fc
+  .tuple(fc.oneof(fc.constantFrom(...CURRENCIES), fc.stringMatching(/^[A-Z]{3}$/)), fc.oneof(fc.constantFrom('max', 'zero'), fc.bigInt({ min: 0n, max: 10n ** 15n })))
+  .map(([currency, size]) => {
+    // Currencies outside the list get the domain's own digits when it parses them; stay below the smallest cap.
+    const cap = 10n ** BigInt(15 + (CURRENCIES.includes(currency) ? digitsOf(currency) : 0));
+    return { currency, minor: size === 'max' ? cap - 1n : size === 'zero' ? 0n : (size as bigint) % cap };
+  });
+
+const idx = (n: number) => fc.nat({ max: n - 1 });
+const commandArb = fc.oneof(
+  fc.record({ t: fc.constant('register' as const), c: idx(3), name: textArb(200), kind: fc.constantFrom(...CUSTOMER_KINDS), region: optionalTextArb(100), email: fc.option(fc.constantFrom('ana@zephyr.example', 'ünï@cödé.de', `${'l'.repeat(300)}@d.com`), { nil: undefined }) }),
+  {
+    weight: 4,
+    arbitrary: fc.record({ t: fc.constant('make' as const), p: idx(4), c: idx(3), kind: fc.constantFrom(...PROMISE_KINDS), touchPoint: fc.constantFrom(...TOUCH_POINTS), description: textArb(2_000), madeAt: fc.option(whenArb, { nil: undefined }), dueBy: whenArb }),
+  },
+  fc.record({ t: fc.constant('amend' as const), p: idx(4), dueBy: whenArb, reason: textArb(2_000) }),
+  fc.record({ t: fc.constant('keep' as const), p: idx(4), keptAt: fc.option(whenArb, { nil: undefined }), evidence: optionalTextArb(2_000) }),
+  fc.record({ t: fc.constant('break' as const), p: idx(4), reason: textArb(2_000) }),
+  fc.record({ t: fc.constant('deadline' as const), p: idx(4) }),
+  fc.record({ t: fc.constant('release' as const), p: idx(4), reason: textArb(2_000) }),
+  fc.record({ t: fc.constant('fulfil' as const), p: idx(4), fulfilledAt: fc.option(whenArb, { nil: undefined }), evidence: optionalTextArb(2_000) }),
+  fc.record({ t: fc.constant('flag' as const), p: idx(4) }),
+  {
+    weight: 3,
+    arbitrary: fc.record({ t: fc.constant('record' as const), e: idx(3), c: idx(3), errorType: fc.constantFrom(...ERROR_TYPES), occurredAt: fc.option(whenArb, { nil: undefined }), reference: optionalTextArb(200), description: optionalTextArb(2_000), cost: fc.option(moneyArb, { nil: undefined }) }),
+  },
+  fc.record({ t: fc.constant('resolve' as const), e: idx(3), resolution: textArb(2_000) }),
+  fc.record({ t: fc.constant('void' as const), e: idx(3), reason: textArb(2_000) }),
+  fc.record({ t: fc.constant('policy' as const), kind: fc.constantFrom(...CUSTOMER_KINDS), errorType: fc.constantFrom(...ERROR_TYPES), cost: moneyArb, effectiveFrom: instantArb }),
+);
+type Spec = typeof commandArb extends fc.Arbitrary<infer T> ? T : never;
+const scenarioArb = fc.record({
+  // Events created, changed and settled within one projection batch or across several.
+  batchSize: fc.constantFrom(1, 2, 5, 1_000),
+  start: fc.oneof(fc.constantFrom(EARLIEST, LATEST - 1_000 * DAY), fc.integer({ min: EARLIEST, max: LATEST - 1_000 * DAY })),
+  // Customers first, so that most promises and errors have one.
+  registers: fc.array(fc.record({ name: textArb(200), kind: fc.constantFrom(...CUSTOMER_KINDS), region: optionalTextArb(100) }), { minLength: 3, maxLength: 3 }),
+  // A promise made on each slot first (still refused now and then), so that transitions have something to work on.
+  makes: fc.array(
+    fc.record({
+      c: idx(3), kind: fc.constantFrom(...PROMISE_KINDS), touchPoint: fc.constantFrom(...TOUCH_POINTS), description: textArb(2_000),
+      madeAt: fc.option(fc.oneof(fc.integer({ min: -400 * DAY, max: 0 }).map((delta) => ({ delta })), instantArb.map((at) => ({ at }))), { nil: undefined }),
+      dueBy: fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 1, max: 20 * DAY }).map((delta) => ({ delta })) }, { weight: 1, arbitrary: fc.constant({ at: LATEST }) }),
+    }),
+    { minLength: 4, maxLength: 4 },
+  ),
+  steps: fc.array(fc.record({ advance: fc.oneof(fc.constant(0), fc.nat({ max: 3_600_000 }), fc.nat({ max: 10 * DAY })), spec: commandArb }), { maxLength: 30, size: 'max' }),
+});
+
+/** A naive reading of product.md's pricing: the policy with the latest effectiveFrom not after occurredAt, the later-set winning a tie. */
+function priced(policies: readonly CostPolicy[], kind: string, type: string, occurredAt: string): MoneyJson | null {
+  let best: CostPolicy | null = null;
+  for (const p of policies) {
+    if (p.customerKind !== kind || p.errorType !== type || Date.parse(p.effectiveFrom) > Date.parse(occurredAt)) continue;
+    if (best === null || Date.parse(p.effectiveFrom) >= Date.parse(best.effectiveFrom)) best = p;
+  }
+  return best?.costPerError ?? null;
+}
+
+const date = (iso: string | undefined) => (iso === undefined ? null : new Date(iso));
+
+type Made = Exclude<PromiseState, { status: 'NONE' }>;
+type Recorded = { s: Exclude<ErrorIncidentState, { status: 'NONE' }>; cost: MoneyJson | null };
+
+/** The ledger counted naively from the deciders' states: the streak is the promises kept after the latest break. */
+function naiveLedger(promises: readonly Made[]) {
+  const count = (status: string) => promises.filter((p) => p.status === status).length;
+  const brokenAts = promises.flatMap((p) => (p.status === 'BROKEN' ? [Date.parse(p.brokenAt)] : []));
+  const lastBroken = brokenAts.length ? Math.max(...brokenAts) : null;
+  const kept = count('KEPT');
+  const broken = count('BROKEN');
+  return {
+    made: promises.length, open: count('OPEN'), kept, broken, released: count('RELEASED'),
+    keptRate: kept + broken === 0 ? null : kept / (kept + broken), neverBroken: broken === 0,
+    lastBrokenAt: lastBroken === null ? null : new Date(lastBroken),
+    keptStreak: promises.filter((p) => p.status === 'KEPT' && (lastBroken === null || Date.parse(p.keptAt) > lastBroken)).length,
+  };
+}
+
+/** Error costs summed naively: voided errors excluded, unpriced ones counted, totals per currency in integer minor units. */
+function naiveSummary(errors: readonly Recorded[]) {
+  const live = errors.filter(({ s }) => s.status !== 'VOIDED');
+  const totals = new Map<string, { minor: bigint; digits: number }>();
+  for (const { cost } of live) {
+    if (!cost) continue;
+    const digits = cost.amount.split('.')[1]?.length ?? 0;
+    totals.set(cost.currency, { minor: (totals.get(cost.currency)?.minor ?? 0n) + BigInt(cost.amount.replace('.', '')), digits });
+  }
+  return {
+    errors: live.length,
+    billingErrors: live.filter(({ s }) => s.errorType === 'BILLING').length,
+    shippingErrors: live.filter(({ s }) => s.errorType === 'SHIPPING').length,
+    unpricedErrors: live.filter(({ cost }) => cost === null).length,
+    cost: [...totals.keys()].sort().map((currency) => {
+      const { minor, digits } = totals.get(currency)!;
+      const text = minor.toString().padStart(digits + 1, '0');
+      return { amount: digits === 0 ? text : `${text.slice(0, -digits)}.${text.slice(-digits)}`, currency };
+    }),
+  };
+}
+
+/** Every node, following endCursor to the end; every page agrees on totalCount. */
+async function allPages<T>(fetch: (after?: string) => Promise<Page<T>>): Promise<T[]> {
+  const nodes: T[] = [];
+  const counts = new Set<number>();
+  let after: string | undefined;
+  for (;;) {
+    const page = await fetch(after);
+    nodes.push(...page.nodes);
+    counts.add(page.totalCount);
+    if (!page.hasNextPage) break;
+    after = page.endCursor!;
+  }
+  expect([...counts]).toEqual([nodes.length]);
+  return nodes;
+}
+
+describe('whatever the domain accepts, every projection applies', () => {
+  let db: TestDatabase;
+  let log: LedgerLog;
+  const streams = new Map<string, LedgerEvent[]>();
+  const problems: string[] = [];
+  const projectionLog: ProjectionLog = (level, message, fields) => {
+    if (level !== 'info') problems.push(`${level}: ${message} ${JSON.stringify(fields ?? {})}`);
+  };
+  let head = 0n;
+  /** The policies each error was recorded under (those recorded before it), every run. */
+  const pricedWith = new Map<string, CostPolicy[]>();
+  /** Every event appended, in log order. */
+  const appended: LedgerEvent[] = [];
+  let run = 0;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    log = await LedgerLog.open(db.url);
+    const seeded = await log.store.readStream(COST_POLICY_STREAM);
+    streams.set(COST_POLICY_STREAM, seeded.map((e) => ({ type: e.type, data: e.data }) as LedgerEvent));
+    head = seeded.at(-1)!.position;
+  });
+
+  afterAll(async () => {
+    await log?.close();
+    await db?.drop();
+  });
+
+  /** Decide on the stream's history; append what is accepted at the revision it was decided on. */
+  async function handle<C, S, E extends LedgerEvent>(decider: Decider<C, S, E>, stream: string, command: C): Promise<'accepted' | 'refused'> {
+    const history = streams.get(stream) ?? [];
+    let events: E[];
+    try {
+      events = decider.decide(command, foldEvents(decider, history as E[]));
+    } catch (error) {
+      if (error instanceof DomainError) return 'refused';
+      throw error;
+    }
+    if (events.length > 0) {
+      const result = await log.store.appendToStream(
+        stream,
+        events.map((e) => ({ id: randomUUID(), type: e.type, data: e.data })),
+        { expectedRevision: history.length === 0 ? NO_STREAM : BigInt(history.length - 1) },
+      );
+      streams.set(stream, [...history, ...events]);
+      appended.push(...events);
+      if (result.position > head) head = result.position;
+    }
+    return 'accepted';
+  }
+  const stateOf = <S,>(decider: Decider<unknown, S, LedgerEvent>, stream: string): S => foldEvents(decider, streams.get(stream) ?? []);
+  const eventsOf = (stream: string) => streams.get(stream) ?? [];
+
+  it('projects every accepted event without error, and the read models agree with the deciders', async () => {
+    let accepted = 0;
+    let refused = 0;
+    await fc.assert(
+      fc.asyncProperty(scenarioArb, async ({ batchSize, start, registers, makes, steps }) => {
+        run += 1;
+        // Unicode ids, the last of each at the 100-code-unit limit.
+        const ids = (prefix: string, n: number) =>
+          Array.from({ length: n }, (_, i) => (i === n - 1 ? `${prefix}${i}-r${run}-😀${'ж'.repeat(100)}`.slice(0, 100) : `${prefix}${i}-r${run}-${'ид'.repeat(i)}😀`));
+        const customers = ids('c', 3);
+        const promises = ids('p', 4);
+        const errors = ids('e', 3);
+        let now = start;
+        const at = (w: When) => new Date('at' in w ? w.at : now + w.delta);
+        const policies = () => (stateOf(costPolicyDecider, COST_POLICY_STREAM) as { policies?: CostPolicy[] }).policies ?? [];
+
+        const initial: Spec[] = [
+          ...registers.map((r, c) => ({ t: 'register' as const, c, ...r, email: undefined })),
+          ...makes.map((m, p) => ({ t: 'make' as const, p, ...m })),
+        ];
+        for (const { advance, spec } of [...initial.map((spec) => ({ advance: 0, spec })), ...steps]) {
+          now = Math.min(now + advance, LATEST);
+          const n = new Date(now);
+          let outcome: 'accepted' | 'refused';
+          switch (spec.t) {
+            case 'register':
+              outcome = await handle(customerDecider, customerStream(customers[spec.c]!), {
+                type: 'RegisterCustomer', customerId: customers[spec.c]!, name: spec.name, kind: spec.kind, region: spec.region, email: spec.email, now: n,
+              });
+              break;
+            case 'make':
+              // The application refuses a promise for a customer it does not know (NOT_FOUND).
+              if (eventsOf(customerStream(customers[spec.c]!)).length === 0) {
+                outcome = 'refused';
+                break;
+              }
+              outcome = await handle(promiseDecider, promiseStream(promises[spec.p]!), {
+                type: 'MakePromise', promiseId: promises[spec.p]!, customerId: customers[spec.c]!, kind: spec.kind, touchPoint: spec.touchPoint,
+                description: spec.description, dueBy: at(spec.dueBy), ...(spec.madeAt ? { madeAt: at(spec.madeAt) } : {}), now: n,
+              });
+              break;
+            case 'amend':
+              outcome = await handle(promiseDecider, promiseStream(promises[spec.p]!), { type: 'AmendPromise', promiseId: promises[spec.p]!, dueBy: at(spec.dueBy), reason: spec.reason, now: n });
+              break;
+            case 'keep':
+              outcome = await handle(promiseDecider, promiseStream(promises[spec.p]!), {
+                type: 'KeepPromise', promiseId: promises[spec.p]!, ...(spec.keptAt ? { keptAt: at(spec.keptAt) } : {}), evidence: spec.evidence, now: n,
+              });
+              break;
+            case 'break':
+              outcome = await handle(promiseDecider, promiseStream(promises[spec.p]!), { type: 'BreakPromise', promiseId: promises[spec.p]!, reason: spec.reason, now: n });
+              break;
+            case 'deadline':
+              outcome = await handle(promiseDecider, promiseStream(promises[spec.p]!), { type: 'BreakPromiseForDeadline', promiseId: promises[spec.p]!, now: n });
+              break;
+            case 'release':
+              outcome = await handle(promiseDecider, promiseStream(promises[spec.p]!), { type: 'ReleasePromise', promiseId: promises[spec.p]!, reason: spec.reason, now: n });
+              break;
+            case 'fulfil':
+              outcome = await handle(promiseDecider, promiseStream(promises[spec.p]!), {
+                type: 'FulfilPromiseLate', promiseId: promises[spec.p]!, ...(spec.fulfilledAt ? { fulfilledAt: at(spec.fulfilledAt) } : {}), evidence: spec.evidence, now: n,
+              });
+              break;
+            case 'flag':
+              outcome = await handle(promiseDecider, promiseStream(promises[spec.p]!), { type: 'FlagPromiseAtRisk', promiseId: promises[spec.p]!, now: n });
+              break;
+            case 'record': {
+              if (eventsOf(customerStream(customers[spec.c]!)).length === 0) {
+                outcome = 'refused';
+                break;
+              }
+              const errorId = errors[spec.e]!;
+              const before = eventsOf(errorStream(errorId)).length;
+              outcome = await handle(errorIncidentDecider, errorStream(errorId), {
+                type: 'RecordError', errorId, customerId: customers[spec.c]!, errorType: spec.errorType, ...(spec.occurredAt ? { occurredAt: at(spec.occurredAt) } : {}),
+                reference: spec.reference, description: spec.description, cost: spec.cost, now: n,
+              });
+              if (before === 0 && eventsOf(errorStream(errorId)).length > 0) pricedWith.set(errorId, policies());
+              break;
+            }
+            case 'resolve':
+              outcome = await handle(errorIncidentDecider, errorStream(errors[spec.e]!), { type: 'ResolveError', errorId: errors[spec.e]!, resolution: spec.resolution, now: n });
+              break;
+            case 'void':
+              outcome = await handle(errorIncidentDecider, errorStream(errors[spec.e]!), { type: 'VoidError', errorId: errors[spec.e]!, reason: spec.reason, now: n });
+              break;
+            case 'policy':
+              outcome = await handle(costPolicyDecider, COST_POLICY_STREAM, {
+                type: 'SetErrorCostPolicy', customerKind: spec.kind, errorType: spec.errorType, costPerError: spec.cost, effectiveFrom: new Date(spec.effectiveFrom), now: n,
+              });
+              break;
+          }
+          if (outcome === 'accepted') accepted++;
+          else refused++;
+        }
+
+        problems.length = 0;
+        const runner = log.runner({ log: projectionLog, batchSize });
+        await runner.start();
+        try {
+          await runner.waitFor(head, 30_000);
+        } finally {
+          await runner.stop();
+        }
+        const { rows: checkpoints } = await log.pool.query<{ name: string; position: string }>('select name, position from projection_checkpoints order by name');
+        const { rows: parked } = await log.pool.query('select projection, position::text, type, error from projection_parked');
+        expect({ problems, parked, checkpoints }).toEqual({ problems: [], parked: [], checkpoints: [{ name: 'ledger', position: String(head) }, { name: 'timeline', position: String(head) }] });
+
+        const customerKind = new Map<string, string>();
+        for (const id of customers) {
+          const s = stateOf(customerDecider, customerStream(id)) as CustomerState;
+          const view = await log.queries.customer(id);
+          if (s.status === 'NONE') {
+            expect(view).toBeNull();
+            continue;
+          }
+          customerKind.set(id, s.kind);
+          expect(view).toEqual({ id, name: s.name, kind: s.kind, region: s.region ?? null, email: s.email ?? null, registeredAt: new Date(s.registeredAt), version: 0 });
+        }
+
+        const promiseStates: Made[] = [];
+        for (const id of promises) {
+          const s = stateOf(promiseDecider, promiseStream(id)) as PromiseState;
+          const view = await log.queries.promise(id);
+          if (s.status === 'NONE') {
+            expect(view).toBeNull();
+            continue;
+          }
+          promiseStates.push(s);
+          expect(view).toEqual({
+            id, customerId: s.customerId, kind: s.kind, touchPoint: s.touchPoint, description: s.description, madeAt: new Date(s.madeAt),
+            dueBy: new Date(s.dueBy), originalDueBy: new Date(s.originalDueBy), amendments: s.amendments, status: s.status,
+            keptAt: s.status === 'KEPT' ? new Date(s.keptAt) : null,
+            brokenAt: s.status === 'BROKEN' ? new Date(s.brokenAt) : null,
+            brokenReason: s.status === 'BROKEN' ? s.brokenReason : null,
+            fulfilledAt: s.status === 'BROKEN' ? date(s.fulfilledAt) : null,
+            releasedAt: s.status === 'RELEASED' ? new Date(s.releasedAt) : null,
+            atRisk: s.status === 'OPEN' && s.atRiskFlaggedFor === s.dueBy,
+            version: eventsOf(promiseStream(id)).length - 1,
+          });
+        }
+
+        const errorStates: Recorded[] = [];
+        for (const id of errors) {
+          const s = stateOf(errorIncidentDecider, errorStream(id)) as ErrorIncidentState;
+          const view = await log.queries.errorIncident(id);
+          if (s.status === 'NONE') {
+            expect(view).toBeNull();
+            continue;
+          }
+          const cost = s.cost ?? priced(pricedWith.get(id)!, customerKind.get(s.customerId)!, s.errorType, s.occurredAt);
+          errorStates.push({ s, cost });
+          expect(view).toEqual({
+            id, customerId: s.customerId, type: s.errorType, status: s.status, occurredAt: new Date(s.occurredAt), reference: s.reference ?? null,
+            description: s.description ?? null, cost, version: eventsOf(errorStream(id)).length - 1,
+          });
+        }
+
+        for (const id of customerKind.keys()) {
+          const mine = promiseStates.filter((p) => p.customerId === id);
+          const ledger = await log.queries.customerLedger(id);
+          expect({ ...ledger, asOf: null }).toEqual({ ...naiveLedger(mine), asOf: null });
+          const summary = await log.queries.errorCostSummary({ customerId: id });
+          expect(summary).toEqual(naiveSummary(errorStates.filter(({ s }) => s.customerId === id)));
+
+          // Paging by (dueBy, id) and (occurredAt, id) cursors, across the whole range of instants and unicode ids: nothing lost or repeated.
+          const promisePages = await allPages((after) => log.queries.promises({ filter: { customerId: id }, first: 2, after }));
+          expect(promisePages.map((p) => p.id).sort()).toEqual(mine.map((p) => p.promiseId).sort());
+          expect(promisePages.map((p) => p.dueBy.getTime())).toEqual(promisePages.map((p) => p.dueBy.getTime()).sort((x, y) => x - y));
+          const errorPages = await allPages((after) => log.queries.errors({ customerId: id, first: 2, after }));
+          const errorsOfCustomer = errorStates.filter(({ s }) => s.customerId === id);
+          expect(errorPages.map((e) => e.id).sort()).toEqual(errorsOfCustomer.map(({ s }) => s.errorId).sort());
+          expect(errorPages.map((e) => e.occurredAt.getTime())).toEqual(errorPages.map((e) => e.occurredAt.getTime()).sort((x, y) => x - y));
+
+          // The timeline: every event about the customer, its promises and errors, in log order, each with its summary.
+          const expectedTimeline = appended
+            .filter((e) => (e.data as { customerId?: string }).customerId === id)
+            .map((e) => ({ type: e.type, occurredAt: new Date(occurredAt(e)), summary: summarizeEvent(e), data: e.data }));
+          const entries = await allPages((after) => log.queries.timeline({ customerId: id, first: 7, after }));
+          expect(entries.map((e) => ({ type: e.type, occurredAt: e.occurredAt, summary: e.summary, data: e.data }))).toEqual(expectedTimeline);
+        }
+
+        // Time travel: as of moments around when this run's events were recorded, only what was recorded by then counts.
+        const recorded = await log.store.readStreams([...promises.map(promiseStream), ...errors.map(errorStream)]);
+        const times = [...new Set([...recorded.values()].flat().map((e) => e.recordedAt.getTime()))].sort((x, y) => x - y);
+        const moments = [...new Set([times[0], times[Math.floor(times.length / 3)], times[Math.floor((2 * times.length) / 3)], times.at(-1)])]
+          .filter((t): t is number => t !== undefined)
+          .flatMap((t) => [t - 1, t]);
+        const asOfState = <S,>(decider: Decider<unknown, S, LedgerEvent>, stream: string, t: number): S =>
+          foldEvents(decider, (recorded.get(stream) ?? []).filter((e) => e.recordedAt.getTime() <= t).map((e) => ({ type: e.type, data: e.data }) as LedgerEvent));
+        for (const t of moments) {
+          const promisesThen = promises.map((p) => asOfState(promiseDecider, promiseStream(p), t) as PromiseState).filter((p): p is Made => p.status !== 'NONE');
+          const errorsThen = errors
+            .map((e) => ({ s: asOfState(errorIncidentDecider, errorStream(e), t) as ErrorIncidentState, cost: errorStates.find(({ s }) => s.errorId === e)?.cost ?? null }))
+            .filter((e): e is Recorded => e.s.status !== 'NONE');
+          for (const id of customerKind.keys()) {
+            const asOf = new Date(t);
+            const ledger = await log.queries.customerLedger(id, asOf);
+            expect({ asOf: t, ledger }).toEqual({ asOf: t, ledger: { ...naiveLedger(promisesThen.filter((p) => p.customerId === id)), asOf } });
+            const summary = await log.queries.errorCostSummary({ customerId: id, asOf });
+            expect({ asOf: t, summary }).toEqual({ asOf: t, summary: naiveSummary(errorsThen.filter(({ s }) => s.customerId === id)) });
+          }
+        }
+
+        // Error costs by customer, kind, type and month span every run: a naive grouping of every error the deciders hold.
+        const everyError = [...streams.keys()]
+          .filter((stream) => stream.startsWith('error-'))
+          .map((stream) => stateOf(errorIncidentDecider, stream) as Recorded['s'])
+          .map((s) => {
+            const kind = (stateOf(customerDecider, customerStream(s.customerId)) as Extract<CustomerState, { status: 'REGISTERED' }>).kind;
+            return { s, kind, cost: s.cost ?? priced(pricedWith.get(s.errorId)!, kind, s.errorType, s.occurredAt) };
+          });
+        const keyOf = { CUSTOMER: (e: (typeof everyError)[number]) => e.s.customerId, CUSTOMER_KIND: (e: (typeof everyError)[number]) => e.kind, ERROR_TYPE: (e: (typeof everyError)[number]) => e.s.errorType, MONTH: (e: (typeof everyError)[number]) => e.s.occurredAt.slice(0, 7) };
+        for (const groupBy of ['CUSTOMER', 'CUSTOMER_KIND', 'ERROR_TYPE', 'MONTH'] as const) {
+          const groups = new Map<string, Recorded[]>();
+          for (const e of everyError) groups.set(keyOf[groupBy](e), [...(groups.get(keyOf[groupBy](e)) ?? []), e]);
+          const want = [...groups.entries()]
+            .map(([key, list]) => ({ key, summary: naiveSummary(list) }))
+            .filter(({ summary }) => summary.errors > 0)
+            .sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)))
+            .map(({ key, summary }) => ({ key, errors: summary.errors, unpricedErrors: summary.unpricedErrors, cost: summary.cost }));
+          expect({ groupBy, rows: await log.queries.errorCosts({ groupBy }) }).toEqual({ groupBy, rows: want });
+        }
+
+        // The brand ledger spans every run (shrinking included): from the counters, and as of a moment after everything was recorded.
+        const everyPromise = [...streams.keys()]
+          .filter((stream) => stream.startsWith('promise-'))
+          .map((stream) => stateOf(promiseDecider, stream) as Exclude<PromiseState, { status: 'NONE' }>)
+          .map((s) => ({ s, kind: (stateOf(customerDecider, customerStream(s.customerId)) as Extract<CustomerState, { status: 'REGISTERED' }>).kind }));
+        for (const kind of CUSTOMER_KINDS) {
+          const all = everyPromise.filter((p) => p.kind === kind).map((p) => p.s);
+          const want = { made: all.length, open: 0, kept: 0, broken: 0, released: 0 } as Record<string, number>;
+          for (const p of all) want[p.status.toLowerCase()]! += 1;
+          const brokenAts = all.flatMap((p) => (p.status === 'BROKEN' ? [Date.parse(p.brokenAt)] : []));
+          const lastBroken = brokenAts.length ? Math.max(...brokenAts) : null;
+          want.keptStreak = all.filter((p) => p.status === 'KEPT' && (lastBroken === null || Date.parse(p.keptAt) > lastBroken)).length;
+          const counters = await log.queries.brandLedger({ customerKind: kind });
+          const asOf = await log.queries.brandLedger({ customerKind: kind, asOf: new Date(Date.now() + 60_000) });
+          const pick = (l: typeof counters) => ({ made: l.made, open: l.open, kept: l.kept, broken: l.broken, released: l.released, keptStreak: l.keptStreak, lastBrokenAt: l.lastBrokenAt });
+          expect({ made: counters.made, open: counters.open, kept: counters.kept, broken: counters.broken, released: counters.released, keptStreak: counters.keptStreak }).toEqual(want);
+          expect(counters.lastBrokenAt).toEqual(lastBroken === null ? null : new Date(lastBroken));
+          expect(pick(asOf)).toEqual(pick(counters));
+        }
+      }),
+      { seed: 20261212, numRuns: 40 },
+    );
+    // Any read model can be dropped and rebuilt from the log: rebuilt, every table is what the live runs left.
+    const live = await log.checksums();
+    await rebuildProjections({ pool: log.pool, connectionString: log.url, eventStore: log.store, projections: ledgerProjections(), batchSize: 7 });
+    expect(await log.checksums()).toEqual(live);
+
+    // The scenarios must exercise the projections, not only the validators: every event type was appended.
+    expect([...new Set(appended.map((e) => e.type))].sort()).toEqual([...LEDGER_EVENT_TYPES].sort());
+    expect(accepted).toBeGreaterThan(250);
+    expect(refused).toBeGreaterThan(100);
+  }, 120_000);
+
+  it('a cursor the queries accept never reaches the database as something it refuses: a page, or BAD_USER_INPUT', async () => {
+    const parts = fc.oneof(
+      fc.constantFrom('0000-01-01T00:00:00.000Z', '-000001-01-01T00:00:00.000Z', '+010000-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z', '0001-01-01T00:00:00.000Z', 'a\u0000b', '\ud800', 'p1', '9223372036854775807', '0'),
+      fc.integer({ min: -8.64e15, max: 8.64e15 }).map((ms) => new Date(ms).toISOString()),
+      fc.string({ maxLength: 8 }),
+    );
+    const cursorArb = fc.oneof(fc.tuple(parts, parts).map((key) => encodeCursor(key)), parts.map((part) => encodeCursor([part])));
+    await fc.assert(
+      fc.asyncProperty(cursorArb, fc.constantFrom('promises', 'errors', 'customers', 'timeline'), async (after, query) => {
+        try {
+          if (query === 'promises') await log.queries.promises({ first: 2, after });
+          else if (query === 'errors') await log.queries.errors({ customerId: 'c0', first: 2, after });
+          else if (query === 'customers') await log.queries.customers({ first: 2, after });
+          else await log.queries.timeline({ customerId: 'c0', first: 2, after });
+        } catch (error) {
+          if (!(error instanceof InvalidCursorError)) {
+            throw new Error(`${query} after ${Buffer.from(after, 'base64url').toString()}: ${String(error)} (code ${(error as { code?: string }).code})`, { cause: error });
+          }
+        }
+      }),
+      { seed: 20261213, numRuns: 300 },
+    );
+  });
+});
