@@ -21,8 +21,8 @@ export const minorDigits = (currency: string): number => (ZERO_DIGIT.has(currenc
 /** 15 integer digits: enough for any real cost, and far from bigint-to-number surprises downstream. */
 export const MAX_INTEGER_DIGITS = 15;
 
-/** The ISO 4217 currencies in use, as the runtime's ICU data knows them (ZZZ or XXX are not money). */
-const KNOWN_CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
+/** The ISO 4217 currencies in use, as the runtime's ICU data knows them, and the funds codes above (ZZZ or XXX are not money). */
+const KNOWN_CURRENCIES: ReadonlySet<string> = new Set([...Intl.supportedValuesOf('currency'), ...ZERO_DIGIT, ...THREE_DIGIT]);
 export const isKnownCurrency = (currency: string): boolean => KNOWN_CURRENCIES.has(currency);
 
 /**
