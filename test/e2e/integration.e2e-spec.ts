@@ -4,24 +4,22 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
-import { runNode, startApi, type ApiProcess } from '../support/api-process.js';
+import { describe, expect, it } from '@jest/globals';
+import { runNode } from '../support/api-process.js';
 import { gql } from '../support/graphql-client.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { useLedgerServer } from '../support/ledger-server.js';
+
 
 const KEY = 'integration-key-0001';
+const server = useLedgerServer({ LEDGER_API_KEYS: `INTEGRATION:${KEY},AGENT:agent-key-0001` });
 const APPEND = `mutation($input: AppendEventsInput!) {
   appendEvents(input: $input) { appended duplicates rejected results { externalId outcome code message } }
 }`;
 const DAY = 86_400_000;
 
-let db: TestDatabase;
-let api: ApiProcess;
-let pool: pg.Pool;
 
 const append = (source: string, events: unknown[]) =>
-  gql(api.baseUrl, APPEND, { input: { source, events } }, { authorization: `Bearer ${KEY}` });
+  gql(server.baseUrl, APPEND, { input: { source, events } }, { authorization: `Bearer ${KEY}` });
 
 function scenario(prefix: string) {
   const customerId = `${prefix}-c`;
@@ -39,19 +37,7 @@ function scenario(prefix: string) {
 }
 
 const countEvents = async (streamPrefix: string) =>
-  Number((await pool.query('select count(*) as n from es_events where stream_id like $1', [`%${streamPrefix}%`])).rows[0].n);
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  api = await startApi({ DATABASE_URL: db.url, LEDGER_API_KEYS: `INTEGRATION:${KEY},AGENT:agent-key-0001` });
-  pool = new pg.Pool({ connectionString: db.url });
-});
-
-afterAll(async () => {
-  await api?.stop();
-  await pool?.end();
-  await db?.drop();
-});
+  Number((await server.pool.query('select count(*) as n from es_events where stream_id like $1', [`%${streamPrefix}%`])).rows[0].n);
 
 describe('appendEvents', () => {
   it('applies a batch in order (an item may depend on an earlier one) and lands it once however often it is sent', async () => {
@@ -67,7 +53,7 @@ describe('appendEvents', () => {
     }
     expect(await countEvents(prefix)).toBe(4);
     // Read-your-writes: the read model has it when the mutation returns.
-    const read = await gql(api.baseUrl, `{ promise(id: "${prefix}-p") { status } errorIncident(id: "${prefix}-e") { cost { amount } } }`, undefined, {
+    const read = await gql(server.baseUrl, `{ promise(id: "${prefix}-p") { status } errorIncident(id: "${prefix}-e") { cost { amount } } }`, undefined, {
       authorization: `Bearer ${KEY}`,
     });
     expect(read.data).toEqual({ promise: { status: 'KEPT' }, errorIncident: { cost: { amount: '250.00' } } });
@@ -142,7 +128,7 @@ describe('appendEvents', () => {
     for (let round = 0; round < 5; round++) {
       const answers = await Promise.all([amendAll(round, ids, 'up'), amendAll(round, [...ids].reverse(), 'down')]);
       for (const answer of answers) {
-        expect(answer.errors ? api.output().slice(-3000) : undefined).toBeUndefined();
+        expect(answer.errors ? server.api.output().slice(-3000) : undefined).toBeUndefined();
         expect(answer.data?.appendEvents).toMatchObject({ appended: ids.length, rejected: 0 });
       }
     }
@@ -164,7 +150,7 @@ describe('appendEvents', () => {
   });
 
   it('is refused to an AGENT key', async () => {
-    const res = await gql(api.baseUrl, APPEND, { input: { source: 's', events: [] } }, { authorization: 'Bearer agent-key-0001' });
+    const res = await gql(server.baseUrl, APPEND, { input: { source: 's', events: [] } }, { authorization: 'Bearer agent-key-0001' });
     expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });
@@ -175,8 +161,8 @@ describe('ledger import', () => {
     const prefix = randomUUID().slice(0, 8);
     const ndjson = join(dir, 'history.ndjson');
     await writeFile(ndjson, scenario(prefix).map((e) => JSON.stringify(e)).join('\n') + '\nnot json\n');
-    const env = { DATABASE_URL: db.url, LEDGER_API_KEY: KEY };
-    const url = `${api.baseUrl}/graphql`;
+    const env = { DATABASE_URL: server.db.url, LEDGER_API_KEY: KEY };
+    const url = `${server.baseUrl}/graphql`;
     const run = await runNode('bin/ledger.js', ['import', ndjson, '--source', 'backfill', '--url', url, '--no-progress'], env);
     expect(run.stdout).toMatch(/4 appended, 0 duplicates, 1 rejected/);
     expect(run.code).toBe(1);
@@ -204,8 +190,8 @@ describe('ledger import', () => {
       lines.push(JSON.stringify({ externalId: `${prefix}-${i}`, type: 'PROMISE_MADE', payload: { customerId: `${prefix}-c`, kind: 'OTHER', description, dueBy } }));
     }
     await writeFile(file, lines.join('\n') + '\n');
-    const run = await runNode('bin/ledger.js', ['import', file, '--source', prefix, '--url', `${api.baseUrl}/graphql`, '--no-progress'], {
-      DATABASE_URL: db.url,
+    const run = await runNode('bin/ledger.js', ['import', file, '--source', prefix, '--url', `${server.baseUrl}/graphql`, '--no-progress'], {
+      DATABASE_URL: server.db.url,
       LEDGER_API_KEY: KEY,
     });
     expect(run.stderr).toBe('');
@@ -232,9 +218,9 @@ describe('ledger import', () => {
       );
     }
     await new Promise<void>((r) => out.end(r));
-    const args = [resolve('bin/ledger.js'), 'import', file, '--source', 'bulk', '--url', `${api.baseUrl}/graphql`, '--key', KEY, '--no-progress'];
+    const args = [resolve('bin/ledger.js'), 'import', file, '--source', 'bulk', '--url', `${server.baseUrl}/graphql`, '--key', KEY, '--no-progress'];
 
-    const child = spawn(process.execPath, args, { stdio: 'ignore', env: { PATH: process.env.PATH, DATABASE_URL: db.url } });
+    const child = spawn(process.execPath, args, { stdio: 'ignore', env: { PATH: process.env.PATH, DATABASE_URL: server.db.url } });
     for (;;) {
       await new Promise((r) => setTimeout(r, 200));
       if ((await countEvents(prefix)) >= 40_000) break;
@@ -244,13 +230,13 @@ describe('ledger import', () => {
     const partial = await countEvents(prefix);
     expect(partial).toBeLessThan(100_000);
 
-    const rerun = await runNode('bin/ledger.js', args.slice(1), { DATABASE_URL: db.url });
+    const rerun = await runNode('bin/ledger.js', args.slice(1), { DATABASE_URL: server.db.url });
     expect(rerun.code).toBe(0);
     const summary = /(\d+) appended, (\d+) duplicates, (\d+) rejected/.exec(rerun.stdout)!;
     expect(Number(summary[1]) + Number(summary[2])).toBe(100_000);
     expect(Number(summary[3])).toBe(0);
     expect(await countEvents(prefix)).toBe(100_000);
-    const { rows } = await pool.query(`select count(*)::int as n from erp_ingestion where source = 'bulk'`);
+    const { rows } = await server.pool.query(`select count(*)::int as n from erp_ingestion where source = 'bulk'`);
     expect(rows[0].n).toBe(100_000);
   }, 300_000);
 });

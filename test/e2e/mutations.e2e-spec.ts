@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
-import { startApi, type ApiProcess } from '../support/api-process.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { gql, type GraphQLResponse } from '../support/graphql-client.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { useLedgerServer } from '../support/ledger-server.js';
+
+const server = useLedgerServer();
 
 const DAY = 86_400_000;
 const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
@@ -12,11 +12,8 @@ const PROMISE_FIELDS = `id kind touchPoint description madeAt dueBy originalDueB
   brokenReason fulfilledAt releasedAt version customer { id name }`;
 const ERROR_FIELDS = 'id type status occurredAt reference description cost { amount currency } version customer { id kind }';
 
-let db: TestDatabase;
-let api: ApiProcess;
-let pool: pg.Pool;
 
-const call = (query: string, variables?: Record<string, unknown>) => gql(api.baseUrl, query, variables);
+const call = (query: string, variables?: Record<string, unknown>) => gql(server.baseUrl, query, variables);
 const codeOf = (res: GraphQLResponse) => res.errors?.[0]?.extensions?.code;
 
 async function registerCustomer(input: Record<string, unknown> = {}) {
@@ -44,18 +41,6 @@ async function recordError(customerId: string, input: Record<string, unknown> = 
   });
 }
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  api = await startApi({ DATABASE_URL: db.url });
-  pool = new pg.Pool({ connectionString: db.url });
-});
-
-afterAll(async () => {
-  await api?.stop();
-  await pool?.end();
-  await db?.drop();
-});
-
 describe('registerCustomer', () => {
   it('registers a customer and returns it from the read model', async () => {
     const customer = await registerCustomer({ region: 'EMEA', email: 'ops@acme.example' });
@@ -74,7 +59,7 @@ describe('registerCustomer', () => {
       input: { id, name: 'Someone Else', kind: 'RESELLER' },
     });
     expect(codeOf(changed)).toBe('CONFLICT');
-    const { rows } = await pool.query('select count(*)::int as n from es_events where stream_id = $1', [`customer-${id}`]);
+    const { rows } = await server.pool.query('select count(*)::int as n from es_events where stream_id = $1', [`customer-${id}`]);
     expect(rows[0].n).toBe(1);
   });
 
@@ -223,7 +208,7 @@ describe('promises', () => {
     const codes = results.filter((r) => r.errors).map(codeOf);
     expect(succeeded).toHaveLength(1);
     for (const code of codes) expect(['CONFLICT', 'INVALID_STATE']).toContain(code);
-    const { rows } = await pool.query(
+    const { rows } = await server.pool.query(
       `select event_type from es_events where stream_id = $1 order by revision`,
       [`promise-${made.id}`],
     );
@@ -324,7 +309,7 @@ describe('malformed requests', () => {
   });
 
   it('answers a body that is not JSON without a 500', async () => {
-    const res = await fetch(`${api.baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    const res = await fetch(`${server.baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
     expect(res.status).toBeLessThan(500);
   });
 });

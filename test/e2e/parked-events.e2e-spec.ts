@@ -1,35 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { ANY, PostgresEventStore } from '#libs/event-store';
-import { createPool } from '#libs/postgres';
-import { runNode, startApi, type ApiProcess } from '../support/api-process.js';
+import { runNode } from '../support/api-process.js';
 import { gql } from '../support/graphql-client.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { useLedgerServer } from '../support/ledger-server.js';
+
+const server = useLedgerServer({ LEDGER_READ_YOUR_WRITES_TIMEOUT: '5s' });
 
 // An event already in the log that a projection cannot apply (written before input validation
 // existed: a due date in the year 10000) stopped every read model for good, and a rebuild failed
 // on it. Now it is parked, and everything around it goes on.
 
-let db: TestDatabase;
-let api: ApiProcess;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  api = await startApi({ DATABASE_URL: db.url, LEDGER_READ_YOUR_WRITES_TIMEOUT: '5s' });
-});
-
-afterAll(async () => {
-  await api?.stop();
-  await db?.drop();
-});
 
 describe('a poison event in the log', () => {
   it('is parked: the API serves, /health says degraded, /metrics counts it, the CLI lists, retries and rebuilds around it', async () => {
-    const customer = await gql(api.baseUrl, 'mutation { registerCustomer(input: { name: "Acme", kind: DISTRIBUTOR }) { id } }');
+    const customer = await gql(server.baseUrl, 'mutation { registerCustomer(input: { name: "Acme", kind: DISTRIBUTOR }) { id } }');
     const customerId = customer.data!.registerCustomer.id as string;
 
-    const pool = createPool({ connectionString: db.url, max: 2 });
-    const store = new PostgresEventStore(pool, db.url);
+    const store = new PostgresEventStore(server.pool, server.db.url);
     const promiseId = randomUUID();
     try {
       await store.appendToStream(
@@ -46,20 +34,19 @@ describe('a poison event in the log', () => {
       );
     } finally {
       await store.close();
-      await pool.end();
     }
 
     const started = Date.now();
-    const made = await gql(api.baseUrl, 'mutation($i: MakePromiseInput!) { makePromise(input: $i) { id } }', {
+    const made = await gql(server.baseUrl, 'mutation($i: MakePromiseInput!) { makePromise(input: $i) { id } }', {
       i: { customerId, kind: 'SERVICE', description: 'after the poison', dueBy: new Date(Date.now() + 10 * 86_400_000).toISOString() },
     });
     expect(made.errors).toBeUndefined();
     expect(Date.now() - started).toBeLessThan(4_000);
 
-    expect(await fetch(`${api.baseUrl}/health`).then((r) => r.json())).toEqual({ status: 'degraded', database: 'up', parkedEvents: { ledger: 1 } });
-    expect(await fetch(`${api.baseUrl}/metrics`).then((r) => r.text())).toMatch(/ledger_projection_parked_events\{projection="ledger"\} 1/);
+    expect(await fetch(`${server.baseUrl}/health`).then((r) => r.json())).toEqual({ status: 'degraded', database: 'up', parkedEvents: { ledger: 1 } });
+    expect(await fetch(`${server.baseUrl}/metrics`).then((r) => r.text())).toMatch(/ledger_projection_parked_events\{projection="ledger"\} 1/);
 
-    const env = { DATABASE_URL: db.url };
+    const env = { DATABASE_URL: server.db.url };
     const parked = await runNode('bin/ledger.js', ['projections', 'parked'], env);
     expect(parked.code).toBe(0);
     expect(parked.stdout).toMatch(new RegExp(`ledger\\s+position \\d+\\s+PromiseMade on promise-${promiseId}`));
@@ -74,7 +61,7 @@ describe('a poison event in the log', () => {
     expect(rebuilt.code).toBe(0);
     expect((await runNode('bin/ledger.js', ['projections', 'parked', '--projection', 'ledger'], env)).stdout).toMatch(/PromiseMade/);
 
-    const after = await gql(api.baseUrl, 'query($c: ID!) { customer(id: $c) { ledger { made open } timeline { nodes { type } } } }', { c: customerId });
+    const after = await gql(server.baseUrl, 'query($c: ID!) { customer(id: $c) { ledger { made open } timeline { nodes { type } } } }', { c: customerId });
     expect(after.data!.customer.ledger).toEqual({ made: 1, open: 1 });
     expect(after.data!.customer.timeline.nodes.map((n: { type: string }) => n.type)).toEqual(['CustomerRegistered', 'PromiseMade', 'PromiseMade']);
   });

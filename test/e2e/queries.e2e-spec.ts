@@ -1,20 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
-import { startApi, type ApiProcess } from '../support/api-process.js';
+import { describe, expect, it } from '@jest/globals';
 import { gql } from '../support/graphql-client.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { useLedgerServer } from '../support/ledger-server.js';
+
+const server = useLedgerServer();
 
 const DAY = 86_400_000;
 const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
 const ahead = (days: number) => new Date(Date.now() + days * DAY).toISOString();
 
-let db: TestDatabase;
-let api: ApiProcess;
-let pool: pg.Pool;
 
 async function ok(query: string, variables?: Record<string, unknown>) {
-  const res = await gql(api.baseUrl, query, variables);
+  const res = await gql(server.baseUrl, query, variables);
   if (res.errors) throw new Error(JSON.stringify(res.errors));
   return res.data!;
 }
@@ -40,18 +37,6 @@ const setPolicy = (customerKind: string, errorType: string, amount: string, effe
   ok('mutation($i: SetErrorCostPolicyInput!) { setErrorCostPolicy(input: $i) { effectiveFrom } }', {
     i: { customerKind, errorType, costPerError: { amount, currency }, effectiveFrom },
   });
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  api = await startApi({ DATABASE_URL: db.url });
-  pool = new pg.Pool({ connectionString: db.url });
-});
-
-afterAll(async () => {
-  await api?.stop();
-  await pool?.end();
-  await db?.drop();
-});
 
 describe('promise ledger', () => {
   it('counts made, open, kept, broken, released; kept rate, streak, last broken, as of any moment', async () => {
@@ -171,7 +156,7 @@ describe('error costs', () => {
       .errorCostForecast;
     // (100 + 50) × 365 / 90 = 608.333… → 608.33
     expect(forecast).toEqual({ windowDays: 90, errorsInWindow: 2, annualCost: [{ amount: '608.33', currency: 'GBP' }] });
-    const bad = await gql(api.baseUrl, '{ errorCostForecast(windowDays: 0) { windowDays } }');
+    const bad = await gql(server.baseUrl, '{ errorCostForecast(windowDays: 0) { windowDays } }');
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });
@@ -203,9 +188,9 @@ describe('lists and timeline', () => {
   });
 
   it('refuses first over 500 and a forged cursor with BAD_USER_INPUT', async () => {
-    const tooMany = await gql(api.baseUrl, '{ customers(first: 501) { totalCount } }');
+    const tooMany = await gql(server.baseUrl, '{ customers(first: 501) { totalCount } }');
     expect(tooMany.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    const forged = await gql(api.baseUrl, '{ customers(after: "not-a-cursor") { totalCount } }');
+    const forged = await gql(server.baseUrl, '{ customers(after: "not-a-cursor") { totalCount } }');
     expect(forged.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
@@ -228,7 +213,7 @@ describe('lists and timeline', () => {
     for (let i = 0; i < 8; i++) ids.push(await customer('END_USER', `Loader ${i}`));
     for (const id of ids) await promise(id, { description: `loader-${randomUUID()}` });
     const counts = async () => {
-      const text = await (await fetch(`${api.baseUrl}/metrics`)).text();
+      const text = await (await fetch(`${server.baseUrl}/metrics`)).text();
       const count = (query: string) => Number(new RegExp(`ledger_read_queries_total{query="${query}"} (\\d+)`).exec(text)?.[1] ?? 0);
       return { customers: count('customersByIds') + count('customer'), promises: count('promises') };
     };

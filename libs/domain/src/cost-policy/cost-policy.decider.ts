@@ -1,5 +1,5 @@
 import type { Decider } from '../shared/decider.js';
-import { unreachable } from '../shared/decider.js';
+import { skipUnknownEvent, unreachable } from '../shared/decider.js';
 import { badInput } from '../shared/domain-error.js';
 import { CUSTOMER_KINDS, ERROR_TYPES, type CustomerKind, type ErrorType } from '../shared/enums.js';
 import { formatMoney, moneyFromJson, type Money, type MoneyJson } from '../shared/money.js';
@@ -56,7 +56,7 @@ export const costPolicyDecider: Decider<CostPolicyCommand, CostPolicyState, Cost
         return { status: 'SET', policies: [...policies, { customerKind, errorType, costPerError, effectiveFrom }] };
       }
       default:
-        return state;
+        return skipUnknownEvent(event.type, state);
     }
   },
 };

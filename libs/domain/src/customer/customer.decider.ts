@@ -1,5 +1,5 @@
 import type { Decider } from '../shared/decider.js';
-import { unreachable } from '../shared/decider.js';
+import { skipUnknownEvent, unreachable } from '../shared/decider.js';
 import { DomainError, badInput } from '../shared/domain-error.js';
 import { CUSTOMER_KINDS, type CustomerKind } from '../shared/enums.js';
 import { identifier, iso, optionalText, text } from '../shared/validation.js';
@@ -49,7 +49,7 @@ export const customerDecider: Decider<CustomerCommand, CustomerState, CustomerEv
       case 'CustomerRegistered':
         return { status: 'REGISTERED', ...event.data };
       default:
-        return state;
+        return skipUnknownEvent(event.type, state);
     }
   },
 };

@@ -1,5 +1,5 @@
 import type { Decider } from '../shared/decider.js';
-import { unreachable } from '../shared/decider.js';
+import { skipUnknownEvent, unreachable } from '../shared/decider.js';
 import { DomainError, badInput } from '../shared/domain-error.js';
 import { ERROR_TYPES, type ErrorType } from '../shared/enums.js';
 import { formatMoney, type MoneyJson } from '../shared/money.js';
@@ -132,7 +132,7 @@ export const errorIncidentDecider: Decider<ErrorIncidentCommand, ErrorIncidentSt
       case 'ErrorVoided':
         return { ...details(state), status: 'VOIDED', voidReason: event.data.reason, voidedAt: event.data.voidedAt };
       default:
-        return state;
+        return skipUnknownEvent(event, state);
     }
   },
 };

@@ -1,5 +1,5 @@
 import type { Decider } from '../shared/decider.js';
-import { unreachable } from '../shared/decider.js';
+import { skipUnknownEvent, unreachable } from '../shared/decider.js';
 import { DomainError, badInput } from '../shared/domain-error.js';
 import { PROMISE_KINDS, TOUCH_POINTS, type PromiseKind, type TouchPoint } from '../shared/enums.js';
 import { identifier, iso, optionalText, text, validDate } from '../shared/validation.js';
@@ -225,7 +225,7 @@ export const promiseDecider: Decider<PromiseCommand, PromiseState, PromiseEvent>
       case 'PromiseAtRisk':
         return state.status === 'NONE' ? state : { ...state, atRiskFlaggedFor: event.data.dueBy };
       default:
-        return state;
+        return skipUnknownEvent(event, state);
     }
   },
 };

@@ -19,3 +19,12 @@ export function foldEvents<S, E>(decider: Pick<Decider<unknown, S, E>, 'evolve' 
 export function unreachable(value: never): never {
   throw new DomainError('BAD_USER_INPUT', `unknown case: ${JSON.stringify(value)}`);
 }
+
+/**
+ * The `default` of an `evolve`: exhaustive at compile time (adding an event to the union fails
+ * to compile until it is handled), and at run time an event type written by a newer version
+ * leaves the state as it was.
+ */
+export function skipUnknownEvent<S>(_type: never, state: S): S {
+  return state;
+}

@@ -1,20 +1,40 @@
 import { registerEnumType } from '@nestjs/graphql';
+import {
+  CUSTOMER_KINDS,
+  ERROR_COST_GROUPS,
+  ERROR_STATUSES,
+  ERROR_TYPES,
+  PROMISE_KINDS,
+  PROMISE_STATUSES,
+  TOUCH_POINTS,
+  type CustomerKind as DomainCustomerKind,
+  type ErrorCostGroup as DomainErrorCostGroup,
+  type ErrorStatus as DomainErrorStatus,
+  type ErrorType as DomainErrorType,
+  type PromiseKind as DomainPromiseKind,
+  type PromiseStatus as DomainPromiseStatus,
+  type TouchPoint as DomainTouchPoint,
+} from '#libs/domain';
 
-export const CustomerKind = { DISTRIBUTOR: 'DISTRIBUTOR', RESELLER: 'RESELLER', END_USER: 'END_USER' } as const;
-export const PromiseKind = { DELIVERY: 'DELIVERY', SERVICE: 'SERVICE', BILLING: 'BILLING', QUALITY: 'QUALITY', OTHER: 'OTHER' } as const;
-export const TouchPoint = { PRODUCT: 'PRODUCT', HUMAN: 'HUMAN', SYSTEM: 'SYSTEM' } as const;
-export const PromiseStatus = { OPEN: 'OPEN', KEPT: 'KEPT', BROKEN: 'BROKEN', RELEASED: 'RELEASED' } as const;
-export const ErrorType = { BILLING: 'BILLING', SHIPPING: 'SHIPPING' } as const;
-export const ErrorStatus = { OPEN: 'OPEN', RESOLVED: 'RESOLVED', VOIDED: 'VOIDED' } as const;
-export const ErrorCostGroup = { CUSTOMER: 'CUSTOMER', CUSTOMER_KIND: 'CUSTOMER_KIND', ERROR_TYPE: 'ERROR_TYPE', MONTH: 'MONTH' } as const;
+/** A GraphQL enum object (`{ A: 'A', … }`) from one of the domain's `as const` arrays: enums are defined once. */
+export const graphqlEnum = <const T extends readonly string[]>(values: T): { readonly [K in T[number]]: K } =>
+  Object.freeze(Object.fromEntries(values.map((v) => [v, v]))) as { readonly [K in T[number]]: K };
 
-export type CustomerKind = keyof typeof CustomerKind;
-export type PromiseKind = keyof typeof PromiseKind;
-export type TouchPoint = keyof typeof TouchPoint;
-export type PromiseStatus = keyof typeof PromiseStatus;
-export type ErrorType = keyof typeof ErrorType;
-export type ErrorStatus = keyof typeof ErrorStatus;
-export type ErrorCostGroup = keyof typeof ErrorCostGroup;
+export const CustomerKind = graphqlEnum(CUSTOMER_KINDS);
+export const PromiseKind = graphqlEnum(PROMISE_KINDS);
+export const TouchPoint = graphqlEnum(TOUCH_POINTS);
+export const PromiseStatus = graphqlEnum(PROMISE_STATUSES);
+export const ErrorType = graphqlEnum(ERROR_TYPES);
+export const ErrorStatus = graphqlEnum(ERROR_STATUSES);
+export const ErrorCostGroup = graphqlEnum(ERROR_COST_GROUPS);
+
+export type CustomerKind = DomainCustomerKind;
+export type PromiseKind = DomainPromiseKind;
+export type TouchPoint = DomainTouchPoint;
+export type PromiseStatus = DomainPromiseStatus;
+export type ErrorType = DomainErrorType;
+export type ErrorStatus = DomainErrorStatus;
+export type ErrorCostGroup = DomainErrorCostGroup;
 
 registerEnumType(CustomerKind, { name: 'CustomerKind' });
 registerEnumType(PromiseKind, { name: 'PromiseKind' });
