@@ -1,4 +1,4 @@
-import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
+import { Inject, Logger, Module, RequestMethod, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import {
@@ -11,18 +11,44 @@ import {
   INTEGRATION_LEDGER,
   READ_MODEL_SYNC,
 } from '#libs/application';
-import { LedgerQueries } from '#libs/projections';
+import { LedgerQueries, ProjectionRunner, ledgerProjections, type ProjectionLog } from '#libs/projections';
 import { GraphqlApiModule } from '#libs/graphql';
 import type { LedgerInfrastructure } from '#libs/infrastructure';
 import { HealthController } from './health/health.controller.js';
 import { MetricsController } from './metrics/metrics.controller.js';
-import { ProjectionsHost } from './projections/projections.host.js';
 
 const ACCESS_LOG_LEVELS: readonly string[] = ['info', 'debug', 'trace'];
 
+const projectionLogger = new Logger('Projections');
+const projectionLog: ProjectionLog = (level, message, fields) =>
+  projectionLogger[level === 'error' ? 'error' : level === 'warn' ? 'warn' : 'log']({ ...fields, msg: message });
+
+function projectionRunner({ database, eventStore }: LedgerInfrastructure): ProjectionRunner {
+  return new ProjectionRunner({
+    pool: database.pool,
+    connectionString: database.connectionString,
+    eventStore,
+    projections: ledgerProjections(),
+    log: projectionLog,
+  });
+}
+
 /** Composes the API from the rooms; the infrastructure is booted before Nest starts. */
 @Module({})
-export class AppModule {
+export class AppModule implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(ProjectionRunner) private readonly projections: ProjectionRunner,
+    @Inject(APP_CONFIG) private readonly config: LedgerInfrastructure['config'],
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (this.config.runProjections) await this.projections.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.projections.stop();
+  }
+
   static create(infrastructure: LedgerInfrastructure): DynamicModule {
     const { config } = infrastructure;
     return {
@@ -53,8 +79,10 @@ export class AppModule {
         { provide: EVENT_STORE, useValue: infrastructure.eventStore },
         { provide: INTEGRATION_LEDGER, useValue: infrastructure.integrationLedger },
         { provide: DEADLINE_FINDER, useValue: new LedgerQueries(infrastructure.database.pool) },
-        ProjectionsHost,
-        { provide: READ_MODEL_SYNC, useExisting: ProjectionsHost },
+        // The read models' runner: mutations wait on it (read-your-writes) whether or not this
+        // process runs the projections (LEDGER_RUN_PROJECTIONS); started and stopped below.
+        { provide: ProjectionRunner, useValue: projectionRunner(infrastructure) },
+        { provide: READ_MODEL_SYNC, useExisting: ProjectionRunner },
       ],
       exports: [APP_CONFIG, DATABASE_POOL, DATABASE_CONNECTION_STRING, EVENT_STORE, INTEGRATION_LEDGER, READ_MODEL_SYNC, DEADLINE_FINDER],
     };
