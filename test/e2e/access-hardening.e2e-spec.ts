@@ -160,8 +160,9 @@ describe('rate limits count operations', () => {
     expect(await res.json()).toMatchObject({ errors: [{ extensions: { code: 'RATE_LIMITED' } }] });
   });
 
-  it('throttles an address that keeps guessing keys, even for the right key afterwards', async () => {
-    const server = await api({ LEDGER_API_KEYS: 'AGENT:agent-key-0001' });
+  it('throttles an address that keeps guessing keys, even for the right key afterwards, but not for a key proven before', async () => {
+    const server = await api({ LEDGER_API_KEYS: 'AGENT:agent-key-0001,FINANCE:finance-key-0001' });
+    expect((await gql(server.baseUrl, '{ eventStoreHead }', undefined, { authorization: 'Bearer finance-key-0001' })).status).toBe(200);
     const statuses: number[] = [];
     for (let i = 0; i < 21; i++) statuses.push((await gql(server.baseUrl, '{ eventStoreHead }', undefined, { authorization: `Bearer wrong-${i}` })).status);
     expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
@@ -169,5 +170,7 @@ describe('rate limits count operations', () => {
     const right = await gql(server.baseUrl, '{ eventStoreHead }', undefined, { authorization: 'Bearer agent-key-0001' });
     expect(right.status).toBe(429);
     expect(right.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    // A colleague behind the same address, whose key authenticated before, goes on working.
+    expect((await gql(server.baseUrl, '{ eventStoreHead }', undefined, { authorization: 'Bearer finance-key-0001' })).status).toBe(200);
   });
 });

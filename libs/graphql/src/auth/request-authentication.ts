@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { ApiKeyStore, AuthenticationError, Authenticator, type Principal } from '#libs/access';
@@ -27,6 +28,11 @@ export class RequestAuthentication {
   readonly authenticator: Authenticator;
   private readonly operations: RateLimiterMemory | undefined;
   private readonly failures = new RateLimiterMemory({ points: FAILED_AUTHENTICATIONS_PER_MINUTE, duration: 60 });
+  /**
+   * Digests of keys that authenticated lately. An address over its failure limit (many clients
+   * behind one proxy share an address) may still use such a key; it may not try new ones.
+   */
+  private readonly provenKeys = new Set<string>();
 
   constructor(keys: ApiKeyStore, @Inject(APP_CONFIG) config: AppConfig) {
     this.authenticator = new Authenticator(keys, {
@@ -41,8 +47,9 @@ export class RequestAuthentication {
    * @throws ApiError UNAUTHENTICATED, or RATE_LIMITED with the seconds to wait.
    */
   async principal(key: string | undefined, client: string): Promise<Principal> {
+    const digest = key === undefined ? undefined : createHash('sha256').update(key).digest('base64');
     const failed = await this.failures.get(client);
-    if (failed && failed.consumedPoints >= FAILED_AUTHENTICATIONS_PER_MINUTE) {
+    if (failed && failed.consumedPoints >= FAILED_AUTHENTICATIONS_PER_MINUTE && !(digest && this.provenKeys.has(digest))) {
       throw new ApiError('RATE_LIMITED', `too many failed authentications from this address; retry in ${retryAfter(failed)} s`, undefined, retryAfter(failed));
     }
     let principal: Principal;
@@ -52,6 +59,10 @@ export class RequestAuthentication {
       if (!(error instanceof AuthenticationError)) throw error;
       await this.failures.consume(client).catch(() => undefined);
       throw new ApiError('UNAUTHENTICATED', error.message);
+    }
+    if (digest && !this.provenKeys.has(digest)) {
+      if (this.provenKeys.size >= 10_000) this.provenKeys.clear();
+      this.provenKeys.add(digest);
     }
     if (this.operations) {
       try {
