@@ -1,6 +1,6 @@
 import { eventStoreMigrations } from '#libs/event-store';
 import { createPool, runMigrations } from '#libs/postgres';
-import { LedgerQueries, projectionMigrations } from '#libs/projections';
+import { PromiseDeadlineQueries, projectionMigrations } from '#libs/projections';
 import { scratchDatabase } from './bench-database.js';
 import { summarise, timeOperations } from './measure.js';
 import { emptyResult, fmtMs, fmtX, type SectionResult } from './report.js';
@@ -20,7 +20,7 @@ export async function deadlinesBench(serverUrl: string, options: { quick: boolea
              case when g <= 100000 then 'OPEN' else 'KEPT' end, 0
         from generate_series(1, 300000) g`);
     await pool.query('analyze rm_promises');
-    const queries = new LedgerQueries(pool);
+    const queries = new PromiseDeadlineQueries(pool);
     const ours = summarise(await timeOperations(options.quick ? 50 : 200, 1, async () => (await queries.findDuePromises(new Date(), 500)).length));
     const client = await pool.connect();
     let scan;

@@ -11,7 +11,7 @@ import {
   INTEGRATION_LEDGER,
   READ_MODEL_SYNC,
 } from '#libs/application';
-import { LedgerQueries, ProjectionRunner, ledgerProjections, type ProjectionLog } from '#libs/projections';
+import { ProjectionRunner, PromiseDeadlineQueries, ledgerProjections, type ProjectionLog } from '#libs/projections';
 import { GraphqlApiModule } from '#libs/graphql';
 import type { LedgerInfrastructure } from '#libs/infrastructure';
 import { HealthController } from './health/health.controller.js';
@@ -78,7 +78,7 @@ export class AppModule implements OnModuleInit, OnApplicationShutdown {
         { provide: DATABASE_CONNECTION_STRING, useValue: infrastructure.database.connectionString },
         { provide: EVENT_STORE, useValue: infrastructure.eventStore },
         { provide: INTEGRATION_LEDGER, useValue: infrastructure.integrationLedger },
-        { provide: DEADLINE_FINDER, useValue: new LedgerQueries(infrastructure.database.pool) },
+        { provide: DEADLINE_FINDER, useValue: new PromiseDeadlineQueries(infrastructure.database.pool) },
         // The read models' runner: mutations wait on it (read-your-writes) whether or not this
         // process runs the projections (LEDGER_RUN_PROJECTIONS); started and stopped below.
         { provide: ProjectionRunner, useValue: projectionRunner(infrastructure) },

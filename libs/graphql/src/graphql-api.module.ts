@@ -10,12 +10,13 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { ApiKeyStore, HostAllowList, type Principal } from '#libs/access';
 import { APP_CONFIG, DATABASE_CONNECTION_STRING, DATABASE_POOL } from '#libs/application';
 import type { AppConfig } from '#libs/config';
-import { LedgerQueries, cachedQueries, type CachedLedgerQueries } from '#libs/projections';
+import { CachedReadSide, createReadSide } from '#libs/projections';
 import type pg from 'pg';
 import { formatError } from './errors/format-error.js';
 import { GraphqlExceptionFilter } from './errors/graphql-exception.filter.js';
 import { createLoaders } from './common/loaders.js';
-import { countedQueries } from './metrics/read-queries.metrics.js';
+import { countedReadSide } from './metrics/read-queries.metrics.js';
+import { READ_SIDE } from './common/read-side.token.js';
 import { argumentValidationPipe } from './common/validation.pipe.js';
 import type { GraphqlRequest } from './common/request-context.js';
 import { SystemResolver } from './system/system.resolver.js';
@@ -52,14 +53,14 @@ const NO_STORE: ApolloServerPlugin = {
 };
 
 /** One read side per pool, shared by resolvers and loaders: counted database queries behind the answer cache. */
-const readSides = new WeakMap<pg.Pool, CachedLedgerQueries>();
-function readSide(pool: pg.Pool, config: AppConfig, connectionString: string): CachedLedgerQueries {
-  let queries = readSides.get(pool);
-  if (!queries) {
-    queries = cachedQueries(countedQueries(new LedgerQueries(pool)), pool, { maxEntries: config.readCacheEntries, connectionString });
-    readSides.set(pool, queries);
+const readSides = new WeakMap<pg.Pool, CachedReadSide>();
+function readSide(pool: pg.Pool, config: AppConfig, connectionString: string): CachedReadSide {
+  let reads = readSides.get(pool);
+  if (!reads) {
+    reads = new CachedReadSide(countedReadSide(createReadSide(pool)), pool, { maxEntries: config.readCacheEntries, connectionString });
+    readSides.set(pool, reads);
   }
-  return queries;
+  return reads;
 }
 
 /** Closes the read cache's session with the application. */
@@ -172,7 +173,7 @@ export class GraphqlApiModule {
         }),
       ],
       providers: [
-        { provide: LedgerQueries, useFactory: readSide, inject: [DATABASE_POOL, APP_CONFIG, DATABASE_CONNECTION_STRING] },
+        { provide: READ_SIDE, useFactory: readSide, inject: [DATABASE_POOL, APP_CONFIG, DATABASE_CONNECTION_STRING] },
         ReadSideLifecycle,
         { provide: APP_PIPE, useValue: argumentValidationPipe },
         { provide: APP_GUARD, useClass: AuthGuard },

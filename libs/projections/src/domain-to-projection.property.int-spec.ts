@@ -34,10 +34,10 @@ import {
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { LedgerLog } from '../test/fixtures/ledger-log.fixture.js';
 import type { ProjectionLog } from './projection.js';
-import { ledgerProjections } from './ledger-projections.js';
+import { ledgerProjections } from './views/registry.js';
 import { rebuildProjections } from './rebuild.js';
-import { InvalidCursorError, encodeCursor } from './queries/cursor.js';
-import type { Page } from './queries/views.js';
+import { InvalidCursorError, encodeCursor } from './views/shared/cursor.js';
+import type { Page } from './views/shared/query-sql.js';
 
 // Whatever the domain accepts, every projection applies: random commands over a few customers,
 // promises, errors and cost policies, with values across the whole valid range (years 0001–9999,
@@ -346,7 +346,7 @@ describe('whatever the domain accepts, every projection applies', () => {
         const customerKind = new Map<string, string>();
         for (const id of customers) {
           const s = stateOf(customerDecider, customerStream(id)) as CustomerState;
-          const view = await log.queries.customer(id);
+          const view = await log.queries.customers.customer(id);
           if (s.status === 'NONE') {
             expect(view).toBeNull();
             continue;
@@ -358,7 +358,7 @@ describe('whatever the domain accepts, every projection applies', () => {
         const promiseStates: Made[] = [];
         for (const id of promises) {
           const s = stateOf(promiseDecider, promiseStream(id)) as PromiseState;
-          const view = await log.queries.promise(id);
+          const view = await log.queries.promises.promise(id);
           if (s.status === 'NONE') {
             expect(view).toBeNull();
             continue;
@@ -380,7 +380,7 @@ describe('whatever the domain accepts, every projection applies', () => {
         const errorStates: Recorded[] = [];
         for (const id of errors) {
           const s = stateOf(errorIncidentDecider, errorStream(id)) as ErrorIncidentState;
-          const view = await log.queries.errorIncident(id);
+          const view = await log.queries.errorCosts.errorIncident(id);
           if (s.status === 'NONE') {
             expect(view).toBeNull();
             continue;
@@ -395,16 +395,16 @@ describe('whatever the domain accepts, every projection applies', () => {
 
         for (const id of customerKind.keys()) {
           const mine = promiseStates.filter((p) => p.customerId === id);
-          const ledger = await log.queries.customerLedger(id);
+          const ledger = await log.queries.ledgers.customerLedger(id);
           expect({ ...ledger, asOf: null }).toEqual({ ...naiveLedger(mine), asOf: null });
-          const summary = await log.queries.errorCostSummary({ customerId: id });
+          const summary = await log.queries.errorCosts.errorCostSummary({ customerId: id });
           expect(summary).toEqual(naiveSummary(errorStates.filter(({ s }) => s.customerId === id)));
 
           // Paging by (dueBy, id) and (occurredAt, id) cursors, across the whole range of instants and unicode ids: nothing lost or repeated.
-          const promisePages = await allPages((after) => log.queries.promises({ filter: { customerId: id }, first: 2, after }));
+          const promisePages = await allPages((after) => log.queries.promises.promises({ filter: { customerId: id }, first: 2, after }));
           expect(promisePages.map((p) => p.id).sort()).toEqual(mine.map((p) => p.promiseId).sort());
           expect(promisePages.map((p) => p.dueBy.getTime())).toEqual(promisePages.map((p) => p.dueBy.getTime()).sort((x, y) => x - y));
-          const errorPages = await allPages((after) => log.queries.errors({ customerId: id, first: 2, after }));
+          const errorPages = await allPages((after) => log.queries.errorCosts.errors({ customerId: id, first: 2, after }));
           const errorsOfCustomer = errorStates.filter(({ s }) => s.customerId === id);
           expect(errorPages.map((e) => e.id).sort()).toEqual(errorsOfCustomer.map(({ s }) => s.errorId).sort());
           expect(errorPages.map((e) => e.occurredAt.getTime())).toEqual(errorPages.map((e) => e.occurredAt.getTime()).sort((x, y) => x - y));
@@ -413,7 +413,7 @@ describe('whatever the domain accepts, every projection applies', () => {
           const expectedTimeline = appended
             .filter((e) => (e.data as { customerId?: string }).customerId === id)
             .map((e) => ({ type: e.type, occurredAt: new Date(occurredAt(e)), summary: summarizeEvent(e), data: e.data }));
-          const entries = await allPages((after) => log.queries.timeline({ customerId: id, first: 7, after }));
+          const entries = await allPages((after) => log.queries.timeline.timeline({ customerId: id, first: 7, after }));
           expect(entries.map((e) => ({ type: e.type, occurredAt: e.occurredAt, summary: e.summary, data: e.data }))).toEqual(expectedTimeline);
         }
 
@@ -432,9 +432,9 @@ describe('whatever the domain accepts, every projection applies', () => {
             .filter((e): e is Recorded => e.s.status !== 'NONE');
           for (const id of customerKind.keys()) {
             const asOf = new Date(t);
-            const ledger = await log.queries.customerLedger(id, asOf);
+            const ledger = await log.queries.ledgers.customerLedger(id, asOf);
             expect({ asOf: t, ledger }).toEqual({ asOf: t, ledger: { ...naiveLedger(promisesThen.filter((p) => p.customerId === id)), asOf } });
-            const summary = await log.queries.errorCostSummary({ customerId: id, asOf });
+            const summary = await log.queries.errorCosts.errorCostSummary({ customerId: id, asOf });
             expect({ asOf: t, summary }).toEqual({ asOf: t, summary: naiveSummary(errorsThen.filter(({ s }) => s.customerId === id)) });
           }
         }
@@ -456,7 +456,7 @@ describe('whatever the domain accepts, every projection applies', () => {
             .filter(({ summary }) => summary.errors > 0)
             .sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)))
             .map(({ key, summary }) => ({ key, errors: summary.errors, unpricedErrors: summary.unpricedErrors, cost: summary.cost }));
-          expect({ groupBy, rows: await log.queries.errorCosts({ groupBy }) }).toEqual({ groupBy, rows: want });
+          expect({ groupBy, rows: await log.queries.errorCosts.errorCosts({ groupBy }) }).toEqual({ groupBy, rows: want });
         }
 
         // The brand ledger spans every run (shrinking included): from the counters, and as of a moment after everything was recorded.
@@ -471,8 +471,8 @@ describe('whatever the domain accepts, every projection applies', () => {
           const brokenAts = all.flatMap((p) => (p.status === 'BROKEN' ? [Date.parse(p.brokenAt)] : []));
           const lastBroken = brokenAts.length ? Math.max(...brokenAts) : null;
           want.keptStreak = all.filter((p) => p.status === 'KEPT' && (lastBroken === null || Date.parse(p.keptAt) > lastBroken)).length;
-          const counters = await log.queries.brandLedger({ customerKind: kind });
-          const asOf = await log.queries.brandLedger({ customerKind: kind, asOf: new Date(Date.now() + 60_000) });
+          const counters = await log.queries.ledgers.brandLedger({ customerKind: kind });
+          const asOf = await log.queries.ledgers.brandLedger({ customerKind: kind, asOf: new Date(Date.now() + 60_000) });
           const pick = (l: typeof counters) => ({ made: l.made, open: l.open, kept: l.kept, broken: l.broken, released: l.released, keptStreak: l.keptStreak, lastBrokenAt: l.lastBrokenAt });
           expect({ made: counters.made, open: counters.open, kept: counters.kept, broken: counters.broken, released: counters.released, keptStreak: counters.keptStreak }).toEqual(want);
           expect(counters.lastBrokenAt).toEqual(lastBroken === null ? null : new Date(lastBroken));
@@ -502,10 +502,10 @@ describe('whatever the domain accepts, every projection applies', () => {
     await fc.assert(
       fc.asyncProperty(cursorArb, fc.constantFrom('promises', 'errors', 'customers', 'timeline'), async (after, query) => {
         try {
-          if (query === 'promises') await log.queries.promises({ first: 2, after });
-          else if (query === 'errors') await log.queries.errors({ customerId: 'c0', first: 2, after });
-          else if (query === 'customers') await log.queries.customers({ first: 2, after });
-          else await log.queries.timeline({ customerId: 'c0', first: 2, after });
+          if (query === 'promises') await log.queries.promises.promises({ first: 2, after });
+          else if (query === 'errors') await log.queries.errorCosts.errors({ customerId: 'c0', first: 2, after });
+          else if (query === 'customers') await log.queries.customers.customers({ first: 2, after });
+          else await log.queries.timeline.timeline({ customerId: 'c0', first: 2, after });
         } catch (error) {
           if (!(error instanceof InvalidCursorError)) {
             throw new Error(`${query} after ${Buffer.from(after, 'base64url').toString()}: ${String(error)} (code ${(error as { code?: string }).code})`, { cause: error });

@@ -8,7 +8,7 @@ import { ProjectionRunner } from './projection-runner.js';
 import type { Projection } from './projection.js';
 import { isPoisonFailure, listParkedEvents, retryParkedEvents } from './parking.js';
 import { rebuildProjections } from './rebuild.js';
-import { ledgerProjections } from './ledger-projections.js';
+import { ledgerProjections } from './views/registry.js';
 
 /** Records each event; refuses (as a data error of PostgreSQL would) any event whose data says `poison`, until cured. */
 class FussyProjection implements Projection {

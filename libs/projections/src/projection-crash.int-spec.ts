@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { NO_STREAM, type NewEvent, type StreamAppend } from '#libs/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { LedgerLog } from '../test/fixtures/ledger-log.fixture.js';
-import { ledgerProjections } from './ledger-projections.js';
+import { ledgerProjections } from './views/registry.js';
 import { rebuildProjections } from './rebuild.js';
 
 // Built by `npm run build` (jest's global setup needs dist/ too).
@@ -95,9 +95,9 @@ describe('projection crash', () => {
     await log.settled();
     await rebuildProjections({ pool: log.pool, eventStore: log.store, projections: ledgerProjections() });
     expect(await log.checksums()).toEqual(afterCrash);
-    expect(await log.queries.brandLedger({})).toMatchObject({ made: 4_600, kept: 2_300, broken: 2_300, open: 0 });
-    expect(await log.queries.brandLedger({ asOf: new Date(Date.now() + 3_600_000) })).toMatchObject({ made: 4_600, kept: 2_300, broken: 2_300, open: 0 });
-    expect(await log.queries.errorCosts({ groupBy: 'CUSTOMER_KIND' })).toEqual([
+    expect(await log.queries.ledgers.brandLedger({})).toMatchObject({ made: 4_600, kept: 2_300, broken: 2_300, open: 0 });
+    expect(await log.queries.ledgers.brandLedger({ asOf: new Date(Date.now() + 3_600_000) })).toMatchObject({ made: 4_600, kept: 2_300, broken: 2_300, open: 0 });
+    expect(await log.queries.errorCosts.errorCosts({ groupBy: 'CUSTOMER_KIND' })).toEqual([
       { key: 'DISTRIBUTOR', errors: 2_300, unpricedErrors: 0, cost: [{ amount: '575000.00', currency: 'USD' }] },
     ]);
   }, 120_000);

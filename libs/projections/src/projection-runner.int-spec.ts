@@ -3,10 +3,11 @@ import pg from 'pg';
 import type { StoredEvent } from '#libs/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { LedgerLog, freshId } from '../test/fixtures/ledger-log.fixture.js';
-import { ledgerProjections } from './ledger-projections.js';
+import { ledgerProjections } from './views/registry.js';
 import { ProjectionRunner } from './projection-runner.js';
 import type { Projection } from './projection.js';
-import { TimelineProjection } from './timeline/timeline.projection.js';
+import { CheckpointedViews } from './views/shared/checkpointed-views.js';
+import { timelineReadModel } from './views/timeline/timeline.read-model.js';
 
 /** Records every event it is given, without a unique key, so that a double application shows. */
 class ApplicationsProjection implements Projection {
@@ -78,8 +79,8 @@ describe('projection runner', () => {
 
     const events = log.appended;
     expect(await applications(name)).toEqual({ total: events, distinct: events });
-    expect(await log.queries.brandLedger({})).toMatchObject({ made: 80, kept: 40, broken: 40, open: 0 });
-    expect(await log.queries.errorCosts({ groupBy: 'CUSTOMER_KIND' })).toEqual([
+    expect(await log.queries.ledgers.brandLedger({})).toMatchObject({ made: 80, kept: 40, broken: 40, open: 0 });
+    expect(await log.queries.errorCosts.errorCosts({ groupBy: 'CUSTOMER_KIND' })).toEqual([
       { key: 'DISTRIBUTOR', errors: 20, unpricedErrors: 0, cost: [{ amount: '5000.00', currency: 'USD' }] },
       { key: 'RESELLER', errors: 20, unpricedErrors: 20, cost: [] },
     ]);
@@ -118,7 +119,7 @@ describe('projection runner', () => {
     });
 
     await waiting.waitFor(made!.position, 10_000);
-    expect(await log.queries.promise('waited-for')).toMatchObject({ customerId: c, status: 'OPEN' });
+    expect(await log.queries.promises.promise('waited-for')).toMatchObject({ customerId: c, status: 'OPEN' });
   });
 
   it('announces each committed checkpoint after the commit, from a session of its own, per projection', async () => {
@@ -157,7 +158,7 @@ describe('projection runner', () => {
   });
 
   it('rejects waitFor with UNAVAILABLE naming the projection that is behind', async () => {
-    const timelineOnly = runner([new TimelineProjection()]);
+    const timelineOnly = runner([new CheckpointedViews('timeline', [timelineReadModel])]);
     await timelineOnly.start();
     await log.customer();
     const head = log.lastPosition;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { LedgerLog } from '../test/fixtures/ledger-log.fixture.js';
-import { ledgerProjections } from './ledger-projections.js';
+import { ledgerProjections } from './views/registry.js';
 import type { Projection } from './projection.js';
 import { rebuildProjections, type RebuildProgress } from './rebuild.js';
 
@@ -72,7 +72,7 @@ describe('rebuildProjections', () => {
     const runner = log.runner({ batchSize: 10 });
     await runner.start();
     await runner.waitFor(log.lastPosition, 20_000);
-    const ledgerBefore = await log.queries.brandLedger({});
+    const ledgerBefore = await log.queries.ledgers.brandLedger({});
 
     // Hold the rebuild in its first batch (its tables half built) while we look and write.
     let release!: () => void;
@@ -89,7 +89,7 @@ describe('rebuildProjections', () => {
     const rebuilding = rebuild({ batchSize: 10, projections: [ledger, gatedTimeline] });
     while ((await sideSchemas()) !== 2) await new Promise((r) => setTimeout(r, 5));
 
-    expect(await log.queries.brandLedger({})).toEqual({ ...ledgerBefore, asOf: expect.any(Date) });
+    expect(await log.queries.ledgers.brandLedger({})).toEqual({ ...ledgerBefore, asOf: expect.any(Date) });
     await seed(2); // written while the rebuild runs: the live runner and the rebuild both see them
     release();
     await rebuilding;
@@ -98,7 +98,7 @@ describe('rebuildProjections', () => {
     await runner.waitFor(log.lastPosition, 20_000);
     await runner.stop();
 
-    expect(await log.queries.brandLedger({})).toMatchObject({ made: 44, kept: 28, broken: 16 });
+    expect(await log.queries.ledgers.brandLedger({})).toMatchObject({ made: 44, kept: 28, broken: 16 });
     const afterLive = await log.checksums();
     await log.settled();
     await rebuild();

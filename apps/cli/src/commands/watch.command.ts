@@ -4,7 +4,7 @@ import { DeadlineWatcher, DecideAndAppend } from '#libs/application';
 import { loadConfig } from '#libs/config';
 import { systemClock } from '#libs/domain';
 import { bootInfrastructure } from '#libs/infrastructure';
-import { LedgerQueries, ProjectionRunner, ledgerProjections } from '#libs/projections';
+import { ProjectionRunner, PromiseDeadlineQueries, ledgerProjections } from '#libs/projections';
 
 export function registerWatch(program: Command): void {
   program
@@ -17,7 +17,7 @@ export function registerWatch(program: Command): void {
       // Only used to read checkpoints: this process runs no projection.
       const readModels = new ProjectionRunner({ pool, connectionString, eventStore: infrastructure.eventStore, projections: ledgerProjections() });
       const decisions = new DecideAndAppend(infrastructure.eventStore, systemClock, { next: () => randomUUID() }, readModels, config);
-      const watcher = new DeadlineWatcher(decisions, new LedgerQueries(pool), systemClock, config);
+      const watcher = new DeadlineWatcher(decisions, new PromiseDeadlineQueries(pool), systemClock, config);
       watcher.start();
       console.error(`watching deadlines every ${config.deadlineCheckIntervalMs} ms (at-risk window ${config.atRiskWindowMs / 3_600_000} h); Ctrl-C to stop`);
       await new Promise<void>((resolve) => {

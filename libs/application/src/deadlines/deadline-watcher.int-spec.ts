@@ -5,7 +5,7 @@ import { loadConfig } from '#libs/config';
 import { DomainError, promiseDecider, promiseStream, type Clock } from '#libs/domain';
 import { NO_STREAM, PostgresEventStore, eventStoreMigrations } from '#libs/event-store';
 import { createPool, runMigrations } from '#libs/postgres';
-import { LedgerQueries, ProjectionRunner, ledgerProjections, projectionMigrations } from '#libs/projections';
+import { ProjectionRunner, PromiseDeadlineQueries, ledgerProjections, projectionMigrations } from '#libs/projections';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { DecideAndAppend } from '../shared/decide-and-append.js';
 import { DeadlineWatcher } from './deadline-watcher.js';
@@ -17,7 +17,7 @@ let db: TestDatabase;
 let pool: pg.Pool;
 let store: PostgresEventStore;
 let runner: ProjectionRunner;
-let queries: LedgerQueries;
+let queries: PromiseDeadlineQueries;
 
 const decisions = () => new DecideAndAppend(store, clock, { next: () => randomUUID() }, runner, config);
 const watcher = () => new DeadlineWatcher(decisions(), queries, clock, config);
@@ -59,7 +59,7 @@ beforeAll(async () => {
   store = new PostgresEventStore(pool, db.url);
   runner = new ProjectionRunner({ pool, connectionString: db.url, eventStore: store, projections: ledgerProjections() });
   await runner.start();
-  queries = new LedgerQueries(pool);
+  queries = new PromiseDeadlineQueries(pool);
 });
 
 afterAll(async () => {

@@ -4,7 +4,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApplicationError, CLOCK, SetErrorCostPolicyCommand } from '#libs/application';
 import type { Clock } from '#libs/domain';
 import { Inject } from '@nestjs/common';
-import { LedgerQueries } from '#libs/projections';
+import type { ReadSide } from '#libs/projections';
+import { READ_SIDE } from '../common/read-side.token.js';
 import { DateTimeScalar } from '../scalars.js';
 import { CustomerKind, ErrorCostGroup } from '../common/enums.js';
 import { commandContext, type GraphqlContext } from '../common/request-context.js';
@@ -16,7 +17,7 @@ const MAX_WINDOW_DAYS = 3_650;
 @Resolver()
 export class ErrorCostResolver {
   constructor(
-    private readonly queries: LedgerQueries,
+    @Inject(READ_SIDE) private readonly readSide: ReadSide,
     private readonly commands: CommandBus,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -27,7 +28,7 @@ export class ErrorCostResolver {
     @Args('customerKind', { type: () => CustomerKind, nullable: true }) customerKind: CustomerKind | null,
     @Args('asOf', { type: () => DateTimeScalar, nullable: true }) asOf: Date | null,
   ) {
-    return this.queries.brandLedger({ customerKind: customerKind ?? undefined, asOf: asOf ?? undefined });
+    return this.readSide.ledgers.brandLedger({ customerKind: customerKind ?? undefined, asOf: asOf ?? undefined });
   }
 
   @Query(() => [ErrorCostRow])
@@ -39,7 +40,7 @@ export class ErrorCostResolver {
     @Args('customerKind', { type: () => CustomerKind, nullable: true }) customerKind: CustomerKind | null,
     @Args('asOf', { type: () => DateTimeScalar, nullable: true }) asOf: Date | null,
   ) {
-    return this.queries.errorCosts({
+    return this.readSide.errorCosts.errorCosts({
       groupBy,
       from: from ?? undefined,
       to: to ?? undefined,
@@ -59,20 +60,20 @@ export class ErrorCostResolver {
         windowDays: `must be between 1 and ${MAX_WINDOW_DAYS}`,
       });
     }
-    return this.queries.errorCostForecast({ customerId: customerId ?? undefined, windowDays, now: this.clock.now() });
+    return this.readSide.errorCosts.errorCostForecast({ customerId: customerId ?? undefined, windowDays, now: this.clock.now() });
   }
 
   @Query(() => [ErrorCostPolicy])
   @Allow('FINANCE')
   errorCostPolicies() {
-    return this.queries.errorCostPolicies();
+    return this.readSide.errorCosts.errorCostPolicies();
   }
 
   @Mutation(() => ErrorCostPolicy)
   @Allow('FINANCE')
   async setErrorCostPolicy(@Args('input') input: SetErrorCostPolicyInput, @Context() context: GraphqlContext) {
     await this.commands.execute(new SetErrorCostPolicyCommand(input, commandContext(context)));
-    const policies = await this.queries.errorCostPolicies();
+    const policies = await this.readSide.errorCosts.errorCostPolicies();
     const set = policies.findLast(
       (p) =>
         p.customerKind === input.customerKind &&

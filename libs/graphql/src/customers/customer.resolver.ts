@@ -1,8 +1,10 @@
+import { Inject } from '@nestjs/common';
 import { Allow } from '../auth/allow.decorator.js';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
 import { RegisterCustomerCommand } from '#libs/application';
-import { LedgerQueries } from '#libs/projections';
+import type { ReadSide } from '#libs/projections';
+import { READ_SIDE } from '../common/read-side.token.js';
 import { DateTimeScalar } from '../scalars.js';
 import { CustomerKind, ErrorStatus, PromiseStatus } from '../common/enums.js';
 import { toConnection } from '../common/page.type.js';
@@ -19,14 +21,14 @@ import { RegisterCustomerInput } from './register-customer.input.js';
 @Resolver(() => Customer)
 export class CustomerResolver {
   constructor(
-    private readonly queries: LedgerQueries,
+    @Inject(READ_SIDE) private readonly readSide: ReadSide,
     private readonly commands: CommandBus,
   ) {}
 
   @Query(() => Customer, { nullable: true })
   @Allow('AGENT', 'FINANCE', 'INTEGRATION')
   customer(@Args('id', { type: () => ID }) id: string) {
-    return this.queries.customer(id);
+    return this.readSide.customers.customer(id);
   }
 
   @Query(() => CustomerConnection)
@@ -36,19 +38,19 @@ export class CustomerResolver {
     @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ) {
-    return toConnection(await this.queries.customers({ kind: kind ?? undefined, first: pageSize(first), after: after ?? undefined }));
+    return toConnection(await this.readSide.customers.customers({ kind: kind ?? undefined, first: pageSize(first), after: after ?? undefined }));
   }
 
   @Mutation(() => Customer)
   @Allow('AGENT')
   async registerCustomer(@Args('input') input: RegisterCustomerInput, @Context() context: GraphqlContext) {
     const result = await this.commands.execute(new RegisterCustomerCommand(input, commandContext(context)));
-    return found(await this.queries.customer(result.id), `customer ${result.id}`);
+    return found(await this.readSide.customers.customer(result.id), `customer ${result.id}`);
   }
 
   @ResolveField(() => PromiseLedger)
   ledger(@Parent() customer: Customer, @Args('asOf', { type: () => DateTimeScalar, nullable: true }) asOf: Date | null) {
-    return this.queries.customerLedger(customer.id, asOf ?? undefined);
+    return this.readSide.ledgers.customerLedger(customer.id, asOf ?? undefined);
   }
 
   @ResolveField(() => PromiseConnection)
@@ -59,7 +61,7 @@ export class CustomerResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ) {
     return toConnection(
-      await this.queries.promises({
+      await this.readSide.promises.promises({
         filter: { customerId: customer.id, status: status ?? undefined },
         first: pageSize(first),
         after: after ?? undefined,
@@ -75,7 +77,7 @@ export class CustomerResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ) {
     return toConnection(
-      await this.queries.errors({ customerId: customer.id, status: status ?? undefined, first: pageSize(first), after: after ?? undefined }),
+      await this.readSide.errorCosts.errors({ customerId: customer.id, status: status ?? undefined, first: pageSize(first), after: after ?? undefined }),
     );
   }
 
@@ -86,7 +88,7 @@ export class CustomerResolver {
     @Args('to', { type: () => DateTimeScalar, nullable: true }) to: Date | null,
     @Args('asOf', { type: () => DateTimeScalar, nullable: true }) asOf: Date | null,
   ) {
-    return this.queries.errorCostSummary({ customerId: customer.id, from: from ?? undefined, to: to ?? undefined, asOf: asOf ?? undefined });
+    return this.readSide.errorCosts.errorCostSummary({ customerId: customer.id, from: from ?? undefined, to: to ?? undefined, asOf: asOf ?? undefined });
   }
 
   @ResolveField(() => TimelineConnection)
@@ -95,7 +97,7 @@ export class CustomerResolver {
     @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ) {
-    const page = await this.queries.timeline({ customerId: customer.id, first: pageSize(first), after: after ?? undefined });
+    const page = await this.readSide.timeline.timeline({ customerId: customer.id, first: pageSize(first), after: after ?? undefined });
     return { nodes: page.nodes, pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor } };
   }
 }

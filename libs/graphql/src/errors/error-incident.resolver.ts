@@ -1,8 +1,10 @@
+import { Inject } from '@nestjs/common';
 import { Allow } from '../auth/allow.decorator.js';
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
 import { ChangeErrorCommand, RecordErrorCommand, type CommandResult, type ErrorTransition } from '#libs/application';
-import { LedgerQueries } from '#libs/projections';
+import type { ReadSide } from '#libs/projections';
+import { READ_SIDE } from '../common/read-side.token.js';
 import { found } from '../common/paging.js';
 import { commandContext, type GraphqlContext } from '../common/request-context.js';
 import { Customer } from '../customers/customer.type.js';
@@ -11,14 +13,14 @@ import { ErrorIncident, RecordErrorInput, ResolveErrorInput, VoidErrorInput } fr
 @Resolver(() => ErrorIncident)
 export class ErrorIncidentResolver {
   constructor(
-    private readonly queries: LedgerQueries,
+    @Inject(READ_SIDE) private readonly readSide: ReadSide,
     private readonly commands: CommandBus,
   ) {}
 
   @Query(() => ErrorIncident, { nullable: true })
   @Allow('AGENT', 'FINANCE', 'INTEGRATION')
   errorIncident(@Args('id', { type: () => ID }) id: string) {
-    return this.queries.errorIncident(id);
+    return this.readSide.errorCosts.errorIncident(id);
   }
 
   @ResolveField(() => Customer)
@@ -49,6 +51,6 @@ export class ErrorIncidentResolver {
   }
 
   private async reply(result: CommandResult) {
-    return found(await this.queries.errorIncident(result.id), `error incident ${result.id}`);
+    return found(await this.readSide.errorCosts.errorIncident(result.id), `error incident ${result.id}`);
   }
 }

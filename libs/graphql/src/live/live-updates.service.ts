@@ -3,7 +3,8 @@ import { Gauge, register } from 'prom-client';
 import { APP_CONFIG, EVENT_STORE, READ_MODEL_SYNC, type ReadModelSync } from '#libs/application';
 import type { AppConfig } from '#libs/config';
 import type { AllSubscription, EventStore } from '#libs/event-store';
-import { LedgerQueries } from '#libs/projections';
+import type { ReadSide } from '#libs/projections';
+import { READ_SIDE } from '../common/read-side.token.js';
 import { LiveTopics } from './live-topics.pubsub.js';
 
 export const PROMISE_BROKEN = 'promiseBroken';
@@ -30,7 +31,7 @@ export class LiveUpdates implements OnModuleInit, OnApplicationShutdown {
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(READ_MODEL_SYNC) private readonly readModels: ReadModelSync,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly queries: LedgerQueries,
+    @Inject(READ_SIDE) private readonly readSide: ReadSide,
     private readonly topics: LiveTopics,
   ) {}
 
@@ -94,13 +95,13 @@ export class LiveUpdates implements OnModuleInit, OnApplicationShutdown {
           const data = event.data as { promiseId?: string; customerId?: string };
           if (data.customerId) customers.add(data.customerId);
           if (event.type === 'PromiseBroken' && data.promiseId && this.topics.subscriberCount > 0) {
-            const promise = await this.queries.promise(data.promiseId);
+            const promise = await this.readSide.promises.promise(data.promiseId);
             if (promise) this.topics.publish(PROMISE_BROKEN, promise);
           }
         }
         if (this.topics.subscriberCount === 0) continue;
         for (const customerId of customers) {
-          this.topics.publish(LEDGER_CHANGED, { customerId, ledger: await this.queries.customerLedger(customerId) });
+          this.topics.publish(LEDGER_CHANGED, { customerId, ledger: await this.readSide.ledgers.customerLedger(customerId) });
         }
       } catch (error) {
         this.logger.warn({ msg: 'live update skipped', error: String(error) });

@@ -1,8 +1,10 @@
+import { Inject } from '@nestjs/common';
 import { Allow } from '../auth/allow.decorator.js';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
 import { ChangePromiseCommand, MakePromiseCommand, type CommandResult, type PromiseTransition } from '#libs/application';
-import { LedgerQueries } from '#libs/projections';
+import type { ReadSide } from '#libs/projections';
+import { READ_SIDE } from '../common/read-side.token.js';
 import { toConnection } from '../common/page.type.js';
 import { found, pageSize } from '../common/paging.js';
 import { commandContext, type GraphqlContext } from '../common/request-context.js';
@@ -20,14 +22,14 @@ import {
 @Resolver(() => CustomerPromise)
 export class PromiseResolver {
   constructor(
-    private readonly queries: LedgerQueries,
+    @Inject(READ_SIDE) private readonly readSide: ReadSide,
     private readonly commands: CommandBus,
   ) {}
 
   @Query(() => CustomerPromise, { nullable: true })
   @Allow('AGENT', 'FINANCE', 'INTEGRATION')
   promise(@Args('id', { type: () => ID }) id: string) {
-    return this.queries.promise(id);
+    return this.readSide.promises.promise(id);
   }
 
   @Query(() => PromiseConnection)
@@ -37,7 +39,7 @@ export class PromiseResolver {
     @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ) {
-    return toConnection(await this.queries.promises({ filter: filter ?? undefined, first: pageSize(first), after: after ?? undefined }));
+    return toConnection(await this.readSide.promises.promises({ filter: filter ?? undefined, first: pageSize(first), after: after ?? undefined }));
   }
 
   @ResolveField(() => Customer)
@@ -94,6 +96,6 @@ export class PromiseResolver {
   }
 
   private async reply(result: CommandResult) {
-    return found(await this.queries.promise(result.id), `promise ${result.id}`);
+    return found(await this.readSide.promises.promise(result.id), `promise ${result.id}`);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { withLedgerLog as withLog } from '../../test/fixtures/ledger-log.fixture.js';
+import { withLedgerLog as withLog } from '../../../test/fixtures/ledger-log.fixture.js';
 
 const usd = (amount: string) => ({ amount, currency: 'USD' });
 
@@ -17,13 +17,13 @@ describe('error costs', () => {
       const backdated = await log.error(c, 'BILLING', '2026-11-12T09:00:00.000Z');
       await log.project();
 
-      expect((await log.queries.errorIncident(early))?.cost).toEqual(usd('250.00'));
-      expect((await log.queries.errorIncident(late))?.cost).toEqual(usd('300.00'));
-      expect((await log.queries.errorIncident(backdated))?.cost).toEqual(usd('250.00'));
-      expect(await log.queries.errorCostSummary({ customerId: c })).toEqual({
+      expect((await log.queries.errorCosts.errorIncident(early))?.cost).toEqual(usd('250.00'));
+      expect((await log.queries.errorCosts.errorIncident(late))?.cost).toEqual(usd('300.00'));
+      expect((await log.queries.errorCosts.errorIncident(backdated))?.cost).toEqual(usd('250.00'));
+      expect(await log.queries.errorCosts.errorCostSummary({ customerId: c })).toEqual({
         errors: 5, billingErrors: 3, shippingErrors: 2, unpricedErrors: 0, cost: [usd('1350.00')],
       });
-      expect(await log.queries.errorCosts({ groupBy: 'MONTH' })).toEqual([{ key: '2026-11', errors: 5, unpricedErrors: 0, cost: [usd('1350.00')] }]);
+      expect(await log.queries.errorCosts.errorCosts({ groupBy: 'MONTH' })).toEqual([{ key: '2026-11', errors: 5, unpricedErrors: 0, cost: [usd('1350.00')] }]);
     }));
 
   it('never re-prices errors recorded before a policy, even one effective in the past, and answers asOf either side of it', () =>
@@ -36,19 +36,19 @@ describe('error costs', () => {
       const after = await log.error(c, 'BILLING', '2026-11-04T09:00:00.000Z');
       await log.project();
 
-      expect((await log.queries.errorIncident(before))?.cost).toEqual(usd('250.00'));
-      expect((await log.queries.errorIncident(after))?.cost).toEqual(usd('400.00'));
-      expect(await log.queries.errorCostSummary({ customerId: c, asOf: beforePolicy })).toMatchObject({ errors: 1, cost: [usd('250.00')] });
-      expect(await log.queries.errorCostSummary({ customerId: c, asOf: afterPolicy })).toMatchObject({ errors: 1, cost: [usd('250.00')] });
-      expect(await log.queries.errorCostSummary({ customerId: c })).toMatchObject({ errors: 2, cost: [usd('650.00')] });
-      expect(await log.queries.errorCosts({ groupBy: 'CUSTOMER', asOf: beforePolicy })).toEqual([{ key: c, errors: 1, unpricedErrors: 0, cost: [usd('250.00')] }]);
+      expect((await log.queries.errorCosts.errorIncident(before))?.cost).toEqual(usd('250.00'));
+      expect((await log.queries.errorCosts.errorIncident(after))?.cost).toEqual(usd('400.00'));
+      expect(await log.queries.errorCosts.errorCostSummary({ customerId: c, asOf: beforePolicy })).toMatchObject({ errors: 1, cost: [usd('250.00')] });
+      expect(await log.queries.errorCosts.errorCostSummary({ customerId: c, asOf: afterPolicy })).toMatchObject({ errors: 1, cost: [usd('250.00')] });
+      expect(await log.queries.errorCosts.errorCostSummary({ customerId: c })).toMatchObject({ errors: 2, cost: [usd('650.00')] });
+      expect(await log.queries.errorCosts.errorCosts({ groupBy: 'CUSTOMER', asOf: beforePolicy })).toEqual([{ key: c, errors: 1, unpricedErrors: 0, cost: [usd('250.00')] }]);
 
       const defaults = [
         { customerKind: 'DISTRIBUTOR', errorType: 'BILLING', costPerError: usd('250.00'), effectiveFrom: new Date('0001-01-01T00:00:00.000Z') },
         { customerKind: 'DISTRIBUTOR', errorType: 'SHIPPING', costPerError: usd('250.00'), effectiveFrom: new Date('0001-01-01T00:00:00.000Z') },
       ];
-      expect(await log.queries.errorCostPolicies(beforePolicy)).toEqual(defaults);
-      expect(await log.queries.errorCostPolicies()).toEqual([
+      expect(await log.queries.errorCosts.errorCostPolicies(beforePolicy)).toEqual(defaults);
+      expect(await log.queries.errorCosts.errorCostPolicies()).toEqual([
         defaults[0],
         { customerKind: 'DISTRIBUTOR', errorType: 'BILLING', costPerError: usd('400.00'), effectiveFrom: new Date('2026-11-01T00:00:00.000Z') },
         defaults[1],
@@ -63,9 +63,9 @@ describe('error costs', () => {
       const explicit = await log.error(reseller, 'BILLING', '2026-05-01T00:00:00.000Z', { cost: { amount: '12.50', currency: 'EUR' } });
       await log.project();
 
-      expect((await log.queries.errorIncident(overridden))?.cost).toEqual(usd('99.99'));
-      expect((await log.queries.errorIncident(explicit))?.cost).toEqual({ amount: '12.50', currency: 'EUR' });
-      expect(await log.queries.errorCosts({ groupBy: 'CUSTOMER_KIND' })).toEqual([
+      expect((await log.queries.errorCosts.errorIncident(overridden))?.cost).toEqual(usd('99.99'));
+      expect((await log.queries.errorCosts.errorIncident(explicit))?.cost).toEqual({ amount: '12.50', currency: 'EUR' });
+      expect(await log.queries.errorCosts.errorCosts({ groupBy: 'CUSTOMER_KIND' })).toEqual([
         { key: 'DISTRIBUTOR', errors: 1, unpricedErrors: 0, cost: [usd('99.99')] },
         { key: 'RESELLER', errors: 1, unpricedErrors: 0, cost: [{ amount: '12.50', currency: 'EUR' }] },
       ]);
@@ -89,23 +89,23 @@ describe('error costs', () => {
       await log.voidError(unpricedVoided);
       await log.project();
 
-      expect(await log.queries.errorIncident(voided)).toMatchObject({ status: 'VOIDED', cost: usd('250.00'), version: 1 });
-      expect(await log.queries.errorIncident(resolvedThenVoided)).toMatchObject({ status: 'VOIDED', version: 2 });
-      expect(await log.queries.errorIncident(unpriced)).toMatchObject({ status: 'OPEN', cost: null });
-      expect(await log.queries.errorCostSummary({ customerId: distributor })).toEqual({
+      expect(await log.queries.errorCosts.errorIncident(voided)).toMatchObject({ status: 'VOIDED', cost: usd('250.00'), version: 1 });
+      expect(await log.queries.errorCosts.errorIncident(resolvedThenVoided)).toMatchObject({ status: 'VOIDED', version: 2 });
+      expect(await log.queries.errorCosts.errorIncident(unpriced)).toMatchObject({ status: 'OPEN', cost: null });
+      expect(await log.queries.errorCosts.errorCostSummary({ customerId: distributor })).toEqual({
         errors: 2, billingErrors: 1, shippingErrors: 1, unpricedErrors: 0, cost: [usd('500.00')],
       });
-      expect(await log.queries.errorCostSummary({ customerId: reseller })).toEqual({
+      expect(await log.queries.errorCosts.errorCostSummary({ customerId: reseller })).toEqual({
         errors: 1, billingErrors: 0, shippingErrors: 1, unpricedErrors: 1, cost: [],
       });
-      expect(await log.queries.errorCosts({ groupBy: 'ERROR_TYPE' })).toEqual([
+      expect(await log.queries.errorCosts.errorCosts({ groupBy: 'ERROR_TYPE' })).toEqual([
         { key: 'BILLING', errors: 1, unpricedErrors: 0, cost: [usd('250.00')] },
         { key: 'SHIPPING', errors: 2, unpricedErrors: 1, cost: [usd('250.00')] },
       ]);
-      expect(await log.queries.errorCostForecast({ windowDays: 90, now: new Date('2026-06-30T00:00:00.000Z') })).toEqual({
+      expect(await log.queries.errorCosts.errorCostForecast({ windowDays: 90, now: new Date('2026-06-30T00:00:00.000Z') })).toEqual({
         windowDays: 90, errorsInWindow: 3, annualCost: [usd('2027.78')], // 500.00 × 365 / 90
       });
-      expect(await log.queries.errorCostSummary({ customerId: distributor, asOf: beforeVoid })).toMatchObject({ errors: 3, cost: [usd('750.00')] });
+      expect(await log.queries.errorCosts.errorCostSummary({ customerId: distributor, asOf: beforeVoid })).toMatchObject({ errors: 3, cost: [usd('750.00')] });
     }));
 
   it('totals each currency separately, with its own minor digits, sorted by currency', () =>
@@ -116,11 +116,11 @@ describe('error costs', () => {
       }
       await log.project();
 
-      expect(await log.queries.errorCostSummary({ customerId: c })).toEqual({
+      expect(await log.queries.errorCosts.errorCostSummary({ customerId: c })).toEqual({
         errors: 6, billingErrors: 6, shippingErrors: 0, unpricedErrors: 0,
         cost: [{ amount: '5.50', currency: 'EUR' }, { amount: '1500', currency: 'JPY' }, { amount: '2.005', currency: 'KWD' }, usd('12.25')],
       });
-      expect(await log.queries.errorCosts({ groupBy: 'CUSTOMER_KIND', customerKind: 'END_USER' })).toEqual([
+      expect(await log.queries.errorCosts.errorCosts({ groupBy: 'CUSTOMER_KIND', customerKind: 'END_USER' })).toEqual([
         { key: 'END_USER', errors: 6, unpricedErrors: 0, cost: [{ amount: '5.50', currency: 'EUR' }, { amount: '1500', currency: 'JPY' }, { amount: '2.005', currency: 'KWD' }, usd('12.25')] },
       ]);
     }));
@@ -134,14 +134,14 @@ describe('error costs', () => {
       await log.error(c, 'SHIPPING', '2026-03-31T23:59:59.999Z');
       await log.project();
 
-      expect(await log.queries.errorCosts({ groupBy: 'MONTH' })).toEqual([
+      expect(await log.queries.errorCosts.errorCosts({ groupBy: 'MONTH' })).toEqual([
         { key: '2026-01', errors: 1, unpricedErrors: 0, cost: [usd('250.00')] },
         { key: '2026-02', errors: 1, unpricedErrors: 0, cost: [usd('250.00')] },
         { key: '2026-03', errors: 2, unpricedErrors: 0, cost: [usd('500.00')] },
       ]);
       const february = { from: new Date('2026-02-01T00:00:00.000Z'), to: new Date('2026-03-01T04:30:00.000Z') };
-      expect(await log.queries.errorCosts({ groupBy: 'MONTH', ...february })).toEqual([{ key: '2026-02', errors: 1, unpricedErrors: 0, cost: [usd('250.00')] }]);
-      expect(await log.queries.errorCostSummary({ customerId: c, ...february })).toMatchObject({ errors: 1, cost: [usd('250.00')] });
+      expect(await log.queries.errorCosts.errorCosts({ groupBy: 'MONTH', ...february })).toEqual([{ key: '2026-02', errors: 1, unpricedErrors: 0, cost: [usd('250.00')] }]);
+      expect(await log.queries.errorCosts.errorCostSummary({ customerId: c, ...february })).toMatchObject({ errors: 1, cost: [usd('250.00')] });
     }));
 
   it('groups by customer and by kind, sorted by key, filtered by customer kind', () =>
@@ -154,15 +154,15 @@ describe('error costs', () => {
       await log.error(reseller, 'SHIPPING', '2026-04-02T00:00:00.000Z');
       await log.project();
 
-      expect(await log.queries.errorCosts({ groupBy: 'CUSTOMER', customerKind: 'DISTRIBUTOR' })).toEqual([
+      expect(await log.queries.errorCosts.errorCosts({ groupBy: 'CUSTOMER', customerKind: 'DISTRIBUTOR' })).toEqual([
         { key: a, errors: 1, unpricedErrors: 0, cost: [usd('250.00')] },
         { key: b, errors: 2, unpricedErrors: 0, cost: [usd('500.00')] },
       ]);
-      expect(await log.queries.errorCosts({ groupBy: 'CUSTOMER_KIND' })).toEqual([
+      expect(await log.queries.errorCosts.errorCosts({ groupBy: 'CUSTOMER_KIND' })).toEqual([
         { key: 'DISTRIBUTOR', errors: 3, unpricedErrors: 0, cost: [usd('750.00')] },
         { key: 'RESELLER', errors: 1, unpricedErrors: 1, cost: [] },
       ]);
-      expect(await log.queries.errorCosts({ groupBy: 'ERROR_TYPE', customerKind: 'END_USER' })).toEqual([]);
+      expect(await log.queries.errorCosts.errorCosts({ groupBy: 'ERROR_TYPE', customerKind: 'END_USER' })).toEqual([]);
     }));
 
   it('forecasts the window [now − windowDays, now] × 365 / windowDays, rounded half up, for one customer or all', () =>
@@ -180,9 +180,9 @@ describe('error costs', () => {
       await log.project();
 
       // 0.18 USD × 365 / 4 = 16.425 → 16.43
-      expect(await log.queries.errorCostForecast({ customerId: c, windowDays: 4, now })).toEqual({ windowDays: 4, errorsInWindow: 3, annualCost: [usd('16.43')] });
+      expect(await log.queries.errorCosts.errorCostForecast({ customerId: c, windowDays: 4, now })).toEqual({ windowDays: 4, errorsInWindow: 3, annualCost: [usd('16.43')] });
       // 1.18 USD × 365 / 4 = 107.675 → 107.68
-      expect(await log.queries.errorCostForecast({ windowDays: 4, now })).toEqual({ windowDays: 4, errorsInWindow: 4, annualCost: [usd('107.68')] });
-      expect(await log.queries.errorCostForecast({ windowDays: 4, now, asOf })).toEqual({ windowDays: 4, errorsInWindow: 3, annualCost: [usd('16.43')] });
+      expect(await log.queries.errorCosts.errorCostForecast({ windowDays: 4, now })).toEqual({ windowDays: 4, errorsInWindow: 4, annualCost: [usd('107.68')] });
+      expect(await log.queries.errorCosts.errorCostForecast({ windowDays: 4, now, asOf })).toEqual({ windowDays: 4, errorsInWindow: 3, annualCost: [usd('16.43')] });
     }));
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
-import { LedgerLog } from '../../test/fixtures/ledger-log.fixture.js';
+import { createTestDatabase, type TestDatabase } from '../../../../../test/support/test-database.js';
+import { LedgerLog } from '../../../test/fixtures/ledger-log.fixture.js';
 
 const at = (iso: string) => new Date(iso);
 
@@ -24,10 +24,10 @@ describe('ledger projection: customers, promises and the promise ledger', () => 
     await log.flagAtRisk(p, '2026-03-09T00:00:00.000Z');
     await log.project();
 
-    expect(await log.queries.customer(c)).toEqual({
+    expect(await log.queries.customers.customer(c)).toEqual({
       id: c, name: `Customer ${c}`, kind: 'RESELLER', region: 'EMEA', email: 'buyer@example.com', registeredAt: at('2026-01-01T00:00:00.000Z'), version: 0,
     });
-    expect(await log.queries.promise(p)).toEqual({
+    expect(await log.queries.promises.promise(p)).toEqual({
       id: p, customerId: c, kind: 'SERVICE', touchPoint: 'PRODUCT', description: 'call back', madeAt: at('2026-01-02T00:00:00.000Z'),
       dueBy: at('2026-03-09T00:00:00.000Z'), originalDueBy: at('2026-03-01T00:00:00.000Z'), amendments: 2, status: 'OPEN',
       keptAt: null, brokenAt: null, brokenReason: null, fulfilledAt: null, releasedAt: null, atRisk: true, version: 3,
@@ -44,8 +44,8 @@ describe('ledger projection: customers, promises and the promise ledger', () => 
     await log.keep(kept, '2026-02-28T00:00:00.000Z');
     await log.project();
 
-    expect(await log.queries.promise(amended)).toMatchObject({ atRisk: false, amendments: 1, version: 2 });
-    expect(await log.queries.promise(kept)).toMatchObject({ atRisk: false, status: 'KEPT', keptAt: at('2026-02-28T00:00:00.000Z') });
+    expect(await log.queries.promises.promise(amended)).toMatchObject({ atRisk: false, amendments: 1, version: 2 });
+    expect(await log.queries.promises.promise(kept)).toMatchObject({ atRisk: false, status: 'KEPT', keptAt: at('2026-02-28T00:00:00.000Z') });
   });
 
   it('counts a promise kept after its due date as broken at the due date, and restarts the kept streak there', async () => {
@@ -63,10 +63,10 @@ describe('ledger projection: customers, promises and the promise ledger', () => 
     await log.promise(c, '2026-04-01T00:00:00.000Z');
     await log.project();
 
-    expect(await log.queries.promise(keptLate)).toMatchObject({
+    expect(await log.queries.promises.promise(keptLate)).toMatchObject({
       status: 'BROKEN', brokenAt: at('2026-02-01T00:00:00.000Z'), brokenReason: 'LATE', fulfilledAt: at('2026-02-03T00:00:00.000Z'), keptAt: null,
     });
-    const ledger = await log.queries.customerLedger(c);
+    const ledger = await log.queries.ledgers.customerLedger(c);
     expect(ledger).toMatchObject({
       made: 6, open: 1, kept: 3, broken: 1, released: 1, keptRate: 0.75, neverBroken: false,
       lastBrokenAt: at('2026-02-01T00:00:00.000Z'),
@@ -82,10 +82,10 @@ describe('ledger projection: customers, promises and the promise ledger', () => 
     await log.keep(p, '2026-02-05T00:00:00.000Z');
     await log.project();
 
-    expect(await log.queries.promise(p)).toMatchObject({
+    expect(await log.queries.promises.promise(p)).toMatchObject({
       status: 'BROKEN', brokenReason: 'DEADLINE_PASSED', fulfilledAt: at('2026-02-04T00:00:00.000Z'), keptAt: null, version: 3,
     });
-    expect(await log.queries.customerLedger(c)).toMatchObject({ made: 1, kept: 0, broken: 1, keptRate: 0, neverBroken: false, keptStreak: 0 });
+    expect(await log.queries.ledgers.customerLedger(c)).toMatchObject({ made: 1, kept: 0, broken: 1, keptRate: 0, neverBroken: false, keptStreak: 0 });
   });
 
   it('answers a ledger with no settled promise with a null kept rate and a clean record', async () => {
@@ -93,9 +93,9 @@ describe('ledger projection: customers, promises and the promise ledger', () => 
     await log.promise(c, '2026-02-01T00:00:00.000Z');
     await log.project();
 
-    const ledger = await log.queries.customerLedger(c);
+    const ledger = await log.queries.ledgers.customerLedger(c);
     expect(ledger).toMatchObject({ made: 1, open: 1, kept: 0, broken: 0, released: 0, keptRate: null, neverBroken: true, lastBrokenAt: null, keptStreak: 0 });
-    expect(await log.queries.customerLedger('no-such-customer')).toMatchObject({ made: 0, keptRate: null, neverBroken: true });
+    expect(await log.queries.ledgers.customerLedger('no-such-customer')).toMatchObject({ made: 0, keptRate: null, neverBroken: true });
   });
 
   it('answers asOf a moment before a promise was broken as the ledger recorded it then', async () => {
@@ -108,11 +108,11 @@ describe('ledger projection: customers, promises and the promise ledger', () => 
     await log.breakPromise(doomed, '2026-02-01T00:00:00.000Z', { reason: 'DEADLINE_PASSED' });
     await log.project();
 
-    expect(await log.queries.customerLedger(c, beforeBreach)).toEqual({
+    expect(await log.queries.ledgers.customerLedger(c, beforeBreach)).toEqual({
       made: 2, open: 1, kept: 1, broken: 0, released: 0, keptRate: 1, neverBroken: true, lastBrokenAt: null, keptStreak: 1, asOf: beforeBreach,
     });
-    expect(await log.queries.customerLedger(c)).toMatchObject({ made: 2, open: 0, kept: 1, broken: 1, neverBroken: false, keptStreak: 0 });
-    expect(await log.queries.customerLedger(c, before)).toMatchObject({ made: 0, open: 0, neverBroken: true });
+    expect(await log.queries.ledgers.customerLedger(c)).toMatchObject({ made: 2, open: 0, kept: 1, broken: 1, neverBroken: false, keptStreak: 0 });
+    expect(await log.queries.ledgers.customerLedger(c, before)).toMatchObject({ made: 0, open: 0, neverBroken: true });
   });
 
   it('ignores event types it does not know and events of promises the log never made', async () => {
@@ -121,9 +121,9 @@ describe('ledger projection: customers, promises and the promise ledger', () => 
     await log.append('promise-never-made', { type: 'PromiseKept', data: { promiseId: 'never-made', customerId: c, keptAt: '2026-01-01T00:00:00.000Z' } });
     await log.project();
 
-    expect(await log.queries.promise('never-made')).toBeNull();
-    expect(await log.queries.customerLedger(c)).toMatchObject({ made: 0, kept: 0 });
-    expect(await log.queries.customer(c)).toMatchObject({ version: 0 });
+    expect(await log.queries.promises.promise('never-made')).toBeNull();
+    expect(await log.queries.ledgers.customerLedger(c)).toMatchObject({ made: 0, kept: 0 });
+    expect(await log.queries.customers.customer(c)).toMatchObject({ version: 0 });
   });
 });
 
@@ -153,18 +153,18 @@ describe('brand ledger', () => {
     await log.keep(r2, '2026-02-20T00:00:00.000Z');
     await log.project();
 
-    expect(await log.queries.brandLedger({})).toMatchObject({
+    expect(await log.queries.ledgers.brandLedger({})).toMatchObject({
       made: 4, open: 0, kept: 3, broken: 1, released: 0, keptRate: 0.75, neverBroken: false, lastBrokenAt: at('2026-02-01T00:00:00.000Z'), keptStreak: 1,
     });
-    expect(await log.queries.brandLedger({ customerKind: 'DISTRIBUTOR' })).toMatchObject({ made: 2, kept: 2, broken: 0, keptRate: 1, neverBroken: true, keptStreak: 2 });
-    expect(await log.queries.brandLedger({ customerKind: 'RESELLER' })).toMatchObject({ made: 2, kept: 1, broken: 1, keptRate: 0.5, keptStreak: 1 });
-    expect(await log.queries.brandLedger({ customerKind: 'END_USER' })).toMatchObject({ made: 0, keptRate: null, neverBroken: true });
-    expect(await log.queries.brandLedger({ asOf: beforeResellerBreach })).toMatchObject({ made: 3, open: 1, kept: 2, broken: 0, neverBroken: true, keptStreak: 2 });
-    expect(await log.queries.brandLedger({ customerKind: 'RESELLER', asOf: beforeResellerBreach })).toMatchObject({ made: 1, open: 1, kept: 0 });
+    expect(await log.queries.ledgers.brandLedger({ customerKind: 'DISTRIBUTOR' })).toMatchObject({ made: 2, kept: 2, broken: 0, keptRate: 1, neverBroken: true, keptStreak: 2 });
+    expect(await log.queries.ledgers.brandLedger({ customerKind: 'RESELLER' })).toMatchObject({ made: 2, kept: 1, broken: 1, keptRate: 0.5, keptStreak: 1 });
+    expect(await log.queries.ledgers.brandLedger({ customerKind: 'END_USER' })).toMatchObject({ made: 0, keptRate: null, neverBroken: true });
+    expect(await log.queries.ledgers.brandLedger({ asOf: beforeResellerBreach })).toMatchObject({ made: 3, open: 1, kept: 2, broken: 0, neverBroken: true, keptStreak: 2 });
+    expect(await log.queries.ledgers.brandLedger({ customerKind: 'RESELLER', asOf: beforeResellerBreach })).toMatchObject({ made: 1, open: 1, kept: 0 });
     // Now comes from counters, a past moment from the promises themselves: the two must agree.
     const future = new Date(Date.now() + 3_600_000);
     for (const customerKind of [undefined, 'DISTRIBUTOR', 'RESELLER', 'END_USER']) {
-      expect(await log.queries.brandLedger({ customerKind })).toEqual({ ...(await log.queries.brandLedger({ customerKind, asOf: future })), asOf: expect.any(Date) });
+      expect(await log.queries.ledgers.brandLedger({ customerKind })).toEqual({ ...(await log.queries.ledgers.brandLedger({ customerKind, asOf: future })), asOf: expect.any(Date) });
     }
   });
 });

@@ -2,8 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
 import { summarizeEvent, type LedgerEvent } from '#libs/domain';
 import { withLedgerLog as withLog } from '../../test/fixtures/ledger-log.fixture.js';
-import { LedgerQueries } from './ledger.queries.js';
-import type { Page } from './views.js';
+import { CustomerQueries } from './customers/customer.queries.js';
+import type { Page } from './shared/query-sql.js';
 
 /** Follows endCursor to the end; every page must agree on totalCount. */
 async function allPages<T>(fetch: (after?: string) => Promise<Page<T>>): Promise<{ pages: T[][]; totalCount: number }> {
@@ -36,18 +36,18 @@ describe('pagination', () => {
       await log.project();
       const expected = customers.sort((a, b) => a.day.localeCompare(b.day) || (a.id < b.id ? -1 : 1)).map((c) => c.id);
 
-      const all = await allPages((after) => log.queries.customers({ first: 3, after }));
+      const all = await allPages((after) => log.queries.customers.customers({ first: 3, after }));
       expect(all.totalCount).toBe(7);
       expect(all.pages.map((p) => p.length)).toEqual([3, 3, 1]);
       expect(all.pages.flat().map((c) => c.id)).toEqual(expected);
 
-      const resellers = await allPages((after) => log.queries.customers({ kind: 'RESELLER', first: 2, after }));
+      const resellers = await allPages((after) => log.queries.customers.customers({ kind: 'RESELLER', first: 2, after }));
       expect(resellers.totalCount).toBe(3);
       expect(resellers.pages.flat().map((c) => c.id)).toEqual(expected.filter((id) => customers.find((c) => c.id === id)!.kind === 'RESELLER'));
 
-      const exact = await log.queries.customers({ first: 7 });
+      const exact = await log.queries.customers.customers({ first: 7 });
       expect(exact).toMatchObject({ totalCount: 7, hasNextPage: false });
-      expect(await log.queries.customers({ first: 5, after: exact.endCursor! })).toEqual({ nodes: [], totalCount: 7, hasNextPage: false, endCursor: null });
+      expect(await log.queries.customers.customers({ first: 5, after: exact.endCursor! })).toEqual({ nodes: [], totalCount: 7, hasNextPage: false, endCursor: null });
     }));
 
   it('pages promises by (dueBy, id) under every filter', () =>
@@ -67,7 +67,7 @@ describe('pagination', () => {
       await log.project();
 
       const ids = async (filter: object, first = 2) =>
-        (await allPages((after) => log.queries.promises({ filter, first, after }))).pages.flat().map((p) => p.id);
+        (await allPages((after) => log.queries.promises.promises({ filter, first, after }))).pages.flat().map((p) => p.id);
       const sameDay = [open1, open2].sort();
       expect(await ids({ customerId: c })).toEqual([kept, ...sameDay, broken, risky]);
       expect(await ids({ customerId: c }, 1)).toEqual([kept, ...sameDay, broken, risky]);
@@ -77,7 +77,7 @@ describe('pagination', () => {
       expect(await ids({ customerId: c, dueAfter: new Date(due('10')), dueBefore: new Date(due('20')) })).toEqual([...sameDay, broken]);
       expect(await ids({ atRisk: true })).toEqual([risky]);
       expect(await ids({ customerId: c, atRisk: false })).toEqual([kept, ...sameDay, broken]);
-      expect((await log.queries.promises({ filter: { customerId: c, status: 'BROKEN' }, first: 10 })).totalCount).toBe(1);
+      expect((await log.queries.promises.promises({ filter: { customerId: c, status: 'BROKEN' }, first: 10 })).totalCount).toBe(1);
     }));
 
   it('pages a customer\'s errors by (occurredAt, id), optionally by status', () =>
@@ -90,9 +90,9 @@ describe('pagination', () => {
       await log.error(await log.customer(), 'BILLING', '2026-05-01T00:00:00.000Z');
       await log.project();
 
-      const all = await allPages((after) => log.queries.errors({ customerId: c, first: 2, after }));
+      const all = await allPages((after) => log.queries.errorCosts.errors({ customerId: c, first: 2, after }));
       expect(all).toEqual({ pages: [[expect.objectContaining({ id: e1 }), expect.objectContaining({ id: e2 })], [expect.objectContaining({ id: e3 })]], totalCount: 3 });
-      const open = await log.queries.errors({ customerId: c, status: 'OPEN', first: 10 });
+      const open = await log.queries.errorCosts.errors({ customerId: c, status: 'OPEN', first: 10 });
       expect(open).toMatchObject({ totalCount: 2, hasNextPage: false });
       expect(open.nodes.map((e) => e.id)).toEqual([e1, e3]);
     }));
@@ -107,7 +107,7 @@ describe('pagination', () => {
       await log.customer(); // someone else's
       await log.project();
 
-      const timeline = await allPages((after) => log.queries.timeline({ customerId: c, first: 2, after }));
+      const timeline = await allPages((after) => log.queries.timeline.timeline({ customerId: c, first: 2, after }));
       const entries = timeline.pages.flat();
       expect(timeline.totalCount).toBe(5);
       expect(entries.map((t) => t.type)).toEqual(['CustomerRegistered', 'PromiseMade', 'PromiseKept', 'ErrorRecorded', 'ErrorVoided']);
@@ -130,7 +130,7 @@ describe('pagination', () => {
       // Enough events that the positions cross 10 and the pages cross both sides of it.
       for (let i = 0; i < 12; i++) promises.push(await log.promise(c, `2026-04-${String(10 + i).padStart(2, '0')}T00:00:00.000Z`));
       await log.project();
-      const timeline = await allPages((after) => log.queries.timeline({ customerId: c, first: 4, after }));
+      const timeline = await allPages((after) => log.queries.timeline.timeline({ customerId: c, first: 4, after }));
       const positions = timeline.pages.flat().map((t) => BigInt(t.position));
       expect(timeline.totalCount).toBe(13);
       expect(positions).toHaveLength(13);
@@ -142,10 +142,10 @@ describe('pagination', () => {
   it('refuses a malformed or forged cursor with BAD_USER_INPUT on every list', () =>
     withLog(async (log) => {
       const lists: ((after: string) => Promise<unknown>)[] = [
-        (after) => log.queries.customers({ first: 1, after }),
-        (after) => log.queries.promises({ first: 1, after }),
-        (after) => log.queries.errors({ customerId: 'c', first: 1, after }),
-        (after) => log.queries.timeline({ customerId: 'c', first: 1, after }),
+        (after) => log.queries.customers.customers({ first: 1, after }),
+        (after) => log.queries.promises.promises({ first: 1, after }),
+        (after) => log.queries.errorCosts.errors({ customerId: 'c', first: 1, after }),
+        (after) => log.queries.timeline.timeline({ customerId: 'c', first: 1, after }),
       ];
       for (const list of lists) {
         for (const after of FORGED) {
@@ -167,7 +167,7 @@ describe('pagination', () => {
       let statements = 0;
       const counting = { query: (...args: unknown[]) => (statements++, (log.pool.query as (...a: unknown[]) => unknown)(...args)) } as unknown as pg.Pool;
 
-      const found = await new LedgerQueries(counting).customersByIds([b, 'nobody', a, b]);
+      const found = await new CustomerQueries(counting).customersByIds([b, 'nobody', a, b]);
       expect(found.map((c) => c?.id ?? null)).toEqual([b, null, a, b]);
       expect(found[0]).toMatchObject({ kind: 'RESELLER' });
       expect(statements).toBe(1);

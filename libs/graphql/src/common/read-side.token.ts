@@ -1,0 +1,2 @@
+/** Injects the read side (`ReadSide` of libs/projections): the views' queries, counted, behind the read cache. */
+export const READ_SIDE = Symbol('READ_SIDE');

@@ -1,0 +1,31 @@
+import type { CustomerKind } from '#libs/domain';
+import type { Columns } from '../../sql/row-batch.writer.js';
+
+/** A row of rm_customers; times are Date when read, ISO strings when a projection writes them. */
+export type CustomerRow<Time = Date> = {
+  id: string;
+  name: string | null;
+  kind: CustomerKind;
+  region: string | null;
+  email: string | null;
+  registered_at: Time;
+  version: number;
+};
+
+export const CUSTOMER_COLUMNS: Columns<CustomerRow> = [
+  ['id', 'text'], ['name', 'text'], ['kind', 'text'], ['region', 'text'], ['email', 'text'], ['registered_at', 'timestamptz'], ['version', 'int'],
+];
+
+export interface CustomerView {
+  id: string;
+  name: string | null;
+  kind: CustomerKind;
+  region: string | null;
+  email: string | null;
+  registeredAt: Date;
+  version: number;
+}
+
+export const toCustomer = (r: CustomerRow): CustomerView => ({
+  id: r.id, name: r.name, kind: r.kind, region: r.region, email: r.email, registeredAt: r.registered_at, version: r.version,
+});

@@ -1,0 +1,49 @@
+import type pg from 'pg';
+import { unreachable } from '#libs/domain';
+import { writeRows } from '../../sql/row-batch.writer.js';
+import type { LedgerRecord } from '../shared/ledger-record.js';
+import type { ReadModel, ReadModelBatch } from '../shared/read-model.js';
+import { CUSTOMER_COLUMNS, type CustomerRow } from './customer.rows.js';
+
+/** One row per registered customer (rm_customers). */
+export const customersReadModel: ReadModel = {
+  name: 'customers',
+  tables: ['rm_customers'],
+  migrations: [],
+  begin: async () => new CustomersBatch(),
+};
+
+class CustomersBatch implements ReadModelBatch {
+  private readonly registered = new Map<string, CustomerRow<string>>();
+
+  apply(event: LedgerRecord): void {
+    switch (event.type) {
+      case 'CustomerRegistered': {
+        const d = event.data;
+        this.registered.set(d.customerId, {
+          id: d.customerId, name: d.name, kind: d.kind, region: d.region ?? null, email: d.email ?? null, registered_at: d.registeredAt,
+          version: Number(event.revision),
+        });
+        return;
+      }
+      case 'PromiseMade':
+      case 'PromiseAmended':
+      case 'PromiseKept':
+      case 'PromiseBroken':
+      case 'PromiseReleased':
+      case 'PromiseFulfilledLate':
+      case 'PromiseAtRisk':
+      case 'ErrorRecorded':
+      case 'ErrorResolved':
+      case 'ErrorVoided':
+      case 'ErrorCostPolicySet':
+        return;
+      default:
+        return unreachable(event);
+    }
+  }
+
+  write(client: pg.ClientBase): Promise<void> {
+    return writeRows(client, 'rm_customers', CUSTOMER_COLUMNS, [...this.registered.values()], 'upsert');
+  }
+}

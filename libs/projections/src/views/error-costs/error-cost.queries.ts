@@ -1,0 +1,166 @@
+import type pg from 'pg';
+import { formatMoney, multiplyMoneyRatio, type CustomerKind, type ErrorType, type Money as DomainMoney } from '#libs/domain';
+import { Where, money, pageOf, type Money, type Page, type PageArgs } from '../shared/query-sql.js';
+import { toError, type CostPolicyRow, type ErrorIncidentView, type ErrorRow } from './error.rows.js';
+
+const DAY_MS = 86_400_000;
+
+export interface ErrorCostSummaryView {
+  errors: number;
+  billingErrors: number;
+  shippingErrors: number;
+  unpricedErrors: number;
+  cost: Money[];
+}
+
+export interface ErrorCostRowView {
+  key: string;
+  errors: number;
+  unpricedErrors: number;
+  cost: Money[];
+}
+
+export interface ErrorCostForecastView {
+  windowDays: number;
+  errorsInWindow: number;
+  annualCost: Money[];
+}
+
+export interface ErrorCostPolicyView {
+  customerKind: CustomerKind;
+  errorType: ErrorType;
+  costPerError: Money;
+  effectiveFrom: Date;
+}
+
+export type ErrorCostGrouping = 'CUSTOMER' | 'CUSTOMER_KIND' | 'ERROR_TYPE' | 'MONTH';
+
+/** What the error-costs view answers. Every cost takes asOf where the contract does. */
+export interface ErrorCostReads {
+  errorIncident(id: string): Promise<ErrorIncidentView | null>;
+  errors(args: { customerId: string; status?: string } & PageArgs): Promise<Page<ErrorIncidentView>>;
+  errorCostSummary(args: { customerId: string; from?: Date; to?: Date; asOf?: Date }): Promise<ErrorCostSummaryView>;
+  errorCosts(args: { groupBy: ErrorCostGrouping; from?: Date; to?: Date; customerKind?: string; asOf?: Date }): Promise<ErrorCostRowView[]>;
+  /** Depends on `now` (the clock): never cached. */
+  errorCostForecast(args: { customerId?: string; windowDays: number; now: Date; asOf?: Date }): Promise<ErrorCostForecastView>;
+  errorCostPolicies(asOf?: Date): Promise<ErrorCostPolicyView[]>;
+}
+
+type CurrencyTotal = { currency: string | null; errors: number; total: string | null };
+
+const GROUP_KEY: Record<ErrorCostGrouping, string> = {
+  CUSTOMER: 'customer_id',
+  CUSTOMER_KIND: 'customer_kind',
+  ERROR_TYPE: 'type',
+  MONTH: `to_char(occurred_at at time zone 'UTC', 'YYYY-MM')`,
+};
+
+export class ErrorCostQueries implements ErrorCostReads {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async errorIncident(id: string): Promise<ErrorIncidentView | null> {
+    const { rows } = await this.pool.query<ErrorRow>('select * from rm_errors where id = $1', [id]);
+    return rows[0] ? toError(rows[0]) : null;
+  }
+
+  errors(args: { customerId: string; status?: string } & PageArgs): Promise<Page<ErrorIncidentView>> {
+    const where = new Where().add((p) => `customer_id = ${p}`, args.customerId).add((p) => `status = ${p}`, args.status);
+    return pageOf<ErrorRow, ErrorIncidentView>(
+      this.pool,
+      { table: 'rm_errors', where, order: ['occurred_at', 'id'], map: toError, keyOf: (e) => [e.occurredAt.toISOString(), e.id] },
+      args,
+    );
+  }
+
+  async errorCostSummary(args: { customerId: string; from?: Date; to?: Date; asOf?: Date }): Promise<ErrorCostSummaryView> {
+    const where = errorRows(args.asOf)
+      .add((p) => `customer_id = ${p}`, args.customerId)
+      .add((p) => `occurred_at >= ${p}`, args.from)
+      .add((p) => `occurred_at < ${p}`, args.to);
+    const { rows } = await this.pool.query<CurrencyTotal & { billing: number; shipping: number }>(
+      `select currency, count(*)::int as errors, count(*) filter (where type = 'BILLING')::int as billing,
+              count(*) filter (where type = 'SHIPPING')::int as shipping, sum(cost_minor)::text as total
+         from rm_errors ${where} group by currency order by currency collate "C" nulls first`,
+      where.params,
+    );
+    const summary: ErrorCostSummaryView = { errors: 0, billingErrors: 0, shippingErrors: 0, unpricedErrors: 0, cost: [] };
+    for (const r of rows) {
+      summary.errors += r.errors;
+      summary.billingErrors += r.billing;
+      summary.shippingErrors += r.shipping;
+      if (r.currency === null || r.total === null) summary.unpricedErrors += r.errors;
+      else summary.cost.push(money(r.total, r.currency));
+    }
+    return summary;
+  }
+
+  async errorCosts(args: { groupBy: ErrorCostGrouping; from?: Date; to?: Date; customerKind?: string; asOf?: Date }): Promise<ErrorCostRowView[]> {
+    const key = GROUP_KEY[args.groupBy];
+    const where = errorRows(args.asOf)
+      .add((p) => `occurred_at >= ${p}`, args.from)
+      .add((p) => `occurred_at < ${p}`, args.to)
+      .add((p) => `customer_kind = ${p}`, args.customerKind);
+    const { rows } = await this.pool.query<CurrencyTotal & { key: string }>(
+      `select ${key} as key, currency, count(*)::int as errors, sum(cost_minor)::text as total
+         from rm_errors ${where} group by 1, 2 order by ${key} collate "C", currency collate "C" nulls first`,
+      where.params,
+    );
+    const byKey = new Map<string, ErrorCostRowView>();
+    for (const r of rows) {
+      const row: ErrorCostRowView = byKey.get(r.key) ?? { key: r.key, errors: 0, unpricedErrors: 0, cost: [] };
+      row.errors += r.errors;
+      if (r.currency === null || r.total === null) row.unpricedErrors += r.errors;
+      else row.cost.push(money(r.total, r.currency));
+      byKey.set(r.key, row);
+    }
+    return [...byKey.values()];
+  }
+
+  /**
+   * Cost of the errors that occurred in [now − windowDays, now], × 365 / windowDays per currency
+   * (rounded half up to minor units): the yearly saving if they stopped. `asOf` limits what is
+   * known (recorded time), `now` places the window; to forecast as of a past moment pass both.
+   */
+  async errorCostForecast(args: { customerId?: string; windowDays: number; now: Date; asOf?: Date }): Promise<ErrorCostForecastView> {
+    const where = errorRows(args.asOf)
+      .add((p) => `customer_id = ${p}`, args.customerId)
+      .add((p) => `occurred_at >= ${p}`, new Date(args.now.getTime() - args.windowDays * DAY_MS))
+      .add((p) => `occurred_at <= ${p}`, args.now);
+    const { rows } = await this.pool.query<CurrencyTotal>(
+      `select currency, count(*)::int as errors, sum(cost_minor)::text as total from rm_errors ${where} group by currency order by currency collate "C"`,
+      where.params,
+    );
+    let errorsInWindow = 0;
+    const annualCost: Money[] = [];
+    for (const r of rows) {
+      errorsInWindow += r.errors;
+      if (r.currency === null || r.total === null) continue;
+      const total: DomainMoney = { minor: BigInt(r.total), currency: r.currency };
+      annualCost.push(formatMoney(multiplyMoneyRatio(total, 365n, BigInt(args.windowDays))));
+    }
+    return { windowDays: args.windowDays, errorsInWindow, annualCost };
+  }
+
+  /** Policies in force, latest setting per (kind, type, effectiveFrom), as recorded up to asOf. */
+  async errorCostPolicies(asOf?: Date): Promise<ErrorCostPolicyView[]> {
+    const where = new Where().add((p) => `recorded_at <= ${p}`, asOf);
+    const { rows } = await this.pool.query<Pick<CostPolicyRow, 'customer_kind' | 'error_type' | 'amount_minor' | 'currency' | 'effective_from'>>(
+      `select distinct on (customer_kind, error_type, effective_from) customer_kind, error_type, amount_minor::text, currency, effective_from
+         from rm_cost_policies ${where}
+        order by customer_kind, error_type, effective_from, position desc`,
+      where.params,
+    );
+    return rows.map((r) => ({
+      customerKind: r.customer_kind,
+      errorType: r.error_type,
+      costPerError: money(r.amount_minor, r.currency),
+      effectiveFrom: r.effective_from,
+    }));
+  }
+}
+
+/** Error rows that count as of `asOf` (default: now): recorded by then and not voided by then. */
+function errorRows(asOf?: Date): Where {
+  if (!asOf) return new Where().raw('voided_recorded_at is null');
+  return new Where().add((p) => `recorded_at <= ${p} and (voided_recorded_at is null or voided_recorded_at > ${p})`, asOf);
+}

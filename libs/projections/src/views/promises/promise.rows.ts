@@ -1,0 +1,72 @@
+import type { PromiseKind, PromiseStatus, TouchPoint } from '#libs/domain';
+import type { Columns } from '../../sql/row-batch.writer.js';
+import type { RecordedKind } from '../shared/batch-context.js';
+
+/** A row of rm_promises; times are Date when read, ISO strings when a projection writes them. */
+export type PromiseRow<Time = Date> = {
+  id: string;
+  customer_id: string;
+  customer_kind: RecordedKind;
+  kind: PromiseKind;
+  touch_point: TouchPoint;
+  description: string;
+  made_at: Time;
+  due_by: Time;
+  original_due_by: Time;
+  amendments: number;
+  status: PromiseStatus;
+  kept_at: Time | null;
+  broken_at: Time | null;
+  broken_reason: string | null;
+  fulfilled_at: Time | null;
+  released_at: Time | null;
+  /** The due date it was flagged at risk for (an amendment moves the date and so clears the flag). */
+  at_risk_for: Time | null;
+  version: number;
+  made_recorded_at: Time;
+  settled_recorded_at: Time | null;
+};
+
+export const PROMISE_COLUMNS: Columns<PromiseRow> = [
+  ['id', 'text'], ['customer_id', 'text'], ['customer_kind', 'text'], ['kind', 'text'], ['touch_point', 'text'], ['description', 'text'],
+  ['made_at', 'timestamptz'], ['due_by', 'timestamptz'], ['original_due_by', 'timestamptz'], ['amendments', 'int'], ['status', 'text'],
+  ['kept_at', 'timestamptz'], ['broken_at', 'timestamptz'], ['broken_reason', 'text'], ['fulfilled_at', 'timestamptz'],
+  ['released_at', 'timestamptz'], ['at_risk_for', 'timestamptz'], ['version', 'int'], ['made_recorded_at', 'timestamptz'],
+  ['settled_recorded_at', 'timestamptz'],
+];
+
+export interface PromiseView {
+  id: string;
+  customerId: string;
+  kind: PromiseKind;
+  touchPoint: TouchPoint;
+  description: string;
+  madeAt: Date;
+  dueBy: Date;
+  originalDueBy: Date;
+  amendments: number;
+  status: PromiseStatus;
+  keptAt: Date | null;
+  brokenAt: Date | null;
+  brokenReason: string | null;
+  fulfilledAt: Date | null;
+  releasedAt: Date | null;
+  atRisk: boolean;
+  version: number;
+}
+
+export interface PromiseFilterInput {
+  customerId?: string;
+  status?: PromiseStatus;
+  kind?: PromiseKind;
+  dueBefore?: Date;
+  dueAfter?: Date;
+  atRisk?: boolean;
+}
+
+export const toPromise = (r: PromiseRow): PromiseView => ({
+  id: r.id, customerId: r.customer_id, kind: r.kind, touchPoint: r.touch_point, description: r.description, madeAt: r.made_at,
+  dueBy: r.due_by, originalDueBy: r.original_due_by, amendments: r.amendments, status: r.status, keptAt: r.kept_at,
+  brokenAt: r.broken_at, brokenReason: r.broken_reason, fulfilledAt: r.fulfilled_at, releasedAt: r.released_at,
+  atRisk: r.status === 'OPEN' && r.at_risk_for !== null && r.at_risk_for.getTime() === r.due_by.getTime(), version: r.version,
+});

@@ -1,0 +1,118 @@
+import type pg from 'pg';
+import { unreachable } from '#libs/domain';
+import { loadRows, writeRows } from '../../sql/row-batch.writer.js';
+import { CustomerKinds } from '../shared/batch-context.js';
+import type { LedgerRecord } from '../shared/ledger-record.js';
+import type { ReadModel, ReadModelBatch } from '../shared/read-model.js';
+import { BrandLedgerCounters, type Settlement } from './brand-ledger.counters.js';
+import { promisesMigrations } from './promises.migrations.js';
+import { PROMISE_COLUMNS, type PromiseRow } from './promise.rows.js';
+
+type Row = PromiseRow<string>;
+
+/**
+ * Promises (rm_promises) and the brand ledger's counters per customer kind (rm_brand_ledger),
+ * which move with the promises' transitions. Each promise keeps the recorded time of when it was
+ * made and of its one ledger-relevant change (leaving OPEN): that is all asOf needs.
+ */
+export const promisesReadModel: ReadModel = {
+  name: 'promises',
+  tables: ['rm_promises', 'rm_brand_ledger'],
+  migrations: promisesMigrations,
+  async begin(events, context) {
+    const created = new Set<string>();
+    const changed = new Set<string>();
+    for (const e of events) {
+      if (e.type === 'PromiseMade') created.add(e.data.promiseId);
+      else if ('promiseId' in e.data && !created.has(e.data.promiseId)) changed.add(e.data.promiseId);
+    }
+    const rows = await loadRows<Row>(context.client, 'rm_promises', PROMISE_COLUMNS, changed);
+    const kinds = created.size ? await context.customerKindsBeforeBatch() : new Map();
+    return new PromisesBatch(rows, new CustomerKinds(kinds));
+  },
+};
+
+class PromisesBatch implements ReadModelBatch {
+  private readonly touched = new Map<string, Row>();
+  private readonly brand = new BrandLedgerCounters();
+
+  constructor(
+    private readonly rows: Map<string, Row>,
+    private readonly kinds: CustomerKinds,
+  ) {}
+
+  apply(event: LedgerRecord): void {
+    const version = Number(event.revision);
+    const recordedAt = event.recordedAt.toISOString();
+    switch (event.type) {
+      case 'CustomerRegistered':
+        this.kinds.register(event.data.customerId, event.data.kind);
+        return;
+      case 'PromiseMade': {
+        const d = event.data;
+        const row: Row = {
+          id: d.promiseId, customer_id: d.customerId, customer_kind: this.kinds.of(d.customerId), kind: d.kind,
+          touch_point: d.touchPoint, description: d.description, made_at: d.madeAt, due_by: d.dueBy, original_due_by: d.dueBy,
+          amendments: 0, status: 'OPEN', kept_at: null, broken_at: null, broken_reason: null, fulfilled_at: null, released_at: null,
+          at_risk_for: null, version, made_recorded_at: recordedAt, settled_recorded_at: null,
+        };
+        this.rows.set(row.id, row);
+        this.touched.set(row.id, row);
+        this.brand.made(row.customer_kind);
+        return;
+      }
+      case 'PromiseAmended':
+        return this.change(event.data.promiseId, version, (row) => ({ due_by: event.data.dueBy, amendments: row.amendments + 1 }));
+      case 'PromiseKept':
+        return this.settle(event.data.promiseId, version, 'KEPT', { kept_at: event.data.keptAt, settled_recorded_at: recordedAt });
+      case 'PromiseBroken': {
+        const d = event.data;
+        const change = { broken_at: d.brokenAt, broken_reason: d.reason, fulfilled_at: d.fulfilledAt ?? null, settled_recorded_at: recordedAt };
+        return this.settle(d.promiseId, version, 'BROKEN', change);
+      }
+      case 'PromiseReleased':
+        return this.settle(event.data.promiseId, version, 'RELEASED', { released_at: event.data.releasedAt, settled_recorded_at: recordedAt });
+      case 'PromiseFulfilledLate':
+        return this.change(event.data.promiseId, version, () => ({ fulfilled_at: event.data.fulfilledAt }));
+      case 'PromiseAtRisk':
+        return this.change(event.data.promiseId, version, () => ({ at_risk_for: event.data.dueBy }));
+      case 'ErrorRecorded':
+      case 'ErrorResolved':
+      case 'ErrorVoided':
+      case 'ErrorCostPolicySet':
+        return;
+      default:
+        return unreachable(event);
+    }
+  }
+
+  async write(client: pg.ClientBase): Promise<void> {
+    await writeRows(client, 'rm_promises', PROMISE_COLUMNS, [...this.touched.values()], 'upsert');
+    await this.brand.write(client);
+  }
+
+  private change(id: string, version: number, change: (row: Row) => Partial<Row> | null): void {
+    const current = this.rows.get(id);
+    if (!current) return; // a promise the log never made: nothing to change
+    const next: Row = { ...current, ...change(current), version };
+    this.rows.set(id, next);
+    this.touched.set(id, next);
+  }
+
+  /** A promise leaves OPEN once; the decider refuses a second settlement, and so does the read model. */
+  private settle(id: string, version: number, status: Settlement, change: Partial<Row>): void {
+    this.change(id, version, (row) => {
+      switch (row.status) {
+        case 'OPEN':
+          this.brand.settled(row.customer_kind, status);
+          return { ...change, status };
+        case 'KEPT':
+        case 'BROKEN':
+        case 'RELEASED':
+          return null;
+        default:
+          return unreachable(row.status);
+      }
+    });
+  }
+}

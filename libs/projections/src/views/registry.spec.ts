@@ -1,0 +1,20 @@
+import { describe, expect, it } from '@jest/globals';
+import { VIEWS_BY_CHECKPOINT, checkpointOf, ledgerProjections } from './registry.js';
+
+describe('views registry', () => {
+  it('keeps the checkpoint names of existing databases, each table owned by one view', () => {
+    expect(ledgerProjections().map((p) => p.name)).toEqual(['ledger', 'timeline']);
+    const tables = ledgerProjections().flatMap((p) => p.tables);
+    expect(new Set(tables).size).toBe(tables.length);
+    expect(tables.sort()).toEqual(['rm_brand_ledger', 'rm_cost_policies', 'rm_customers', 'rm_errors', 'rm_promises', 'rm_timeline']);
+  });
+
+  it('finds the checkpoint of a view or of a checkpoint name', () => {
+    expect(checkpointOf('promises')).toBe('ledger');
+    expect(checkpointOf('ledger')).toBe('ledger');
+    expect(checkpointOf('timeline')).toBe('timeline');
+    expect(checkpointOf('nope')).toBeUndefined();
+    const views = Object.values(VIEWS_BY_CHECKPOINT).flatMap((vs) => vs.map((v) => v.name));
+    expect(new Set(views).size).toBe(views.length);
+  });
+});

@@ -1,0 +1,63 @@
+import type pg from 'pg';
+import { occurredAt, summarizeEvent, unreachable } from '#libs/domain';
+import type { LedgerRecord } from '../shared/ledger-record.js';
+import type { ReadModel, ReadModelBatch } from '../shared/read-model.js';
+
+type TimelineRow = {
+  position: string; customer_id: string; type: string; occurred_at: string; recorded_at: string; summary: string; data: unknown;
+};
+
+/** Every event about a customer, with a one-line summary, for the agent's timeline (rm_timeline). */
+export const timelineReadModel: ReadModel = {
+  name: 'timeline',
+  tables: ['rm_timeline'],
+  migrations: [],
+  begin: async () => new TimelineBatch(),
+};
+
+class TimelineBatch implements ReadModelBatch {
+  private readonly rows: TimelineRow[] = [];
+
+  apply(event: LedgerRecord): void {
+    switch (event.type) {
+      case 'CustomerRegistered':
+      case 'PromiseMade':
+      case 'PromiseAmended':
+      case 'PromiseKept':
+      case 'PromiseBroken':
+      case 'PromiseReleased':
+      case 'PromiseFulfilledLate':
+      case 'PromiseAtRisk':
+      case 'ErrorRecorded':
+      case 'ErrorResolved':
+      case 'ErrorVoided': {
+        // The domain validated it when appended; a malformed event from elsewhere is skipped, not a stall.
+        if (typeof event.data.customerId !== 'string') return;
+        this.rows.push({
+          position: event.position.toString(),
+          customer_id: event.data.customerId,
+          type: event.type,
+          occurred_at: occurredAt(event),
+          recorded_at: event.recordedAt.toISOString(),
+          summary: summarizeEvent(event),
+          data: event.data,
+        });
+        return;
+      }
+      case 'ErrorCostPolicySet':
+        return; // about no customer
+      default:
+        return unreachable(event);
+    }
+  }
+
+  async write(client: pg.ClientBase): Promise<void> {
+    if (this.rows.length === 0) return;
+    await client.query(
+      `insert into rm_timeline (position, customer_id, type, occurred_at, recorded_at, summary, data)
+       select * from jsonb_to_recordset($1::jsonb)
+         as x(position bigint, customer_id text, type text, occurred_at timestamptz, recorded_at timestamptz, summary text, data jsonb)`,
+      [JSON.stringify(this.rows)],
+    );
+  }
+}
