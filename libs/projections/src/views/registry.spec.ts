@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { promisesReadModel } from './promises/promises.read-model.js';
+import { CheckpointedViews } from './shared/checkpointed-views.js';
 import { VIEWS_BY_CHECKPOINT, checkpointOf, ledgerProjections } from './registry.js';
 
 describe('views registry', () => {
@@ -7,6 +9,12 @@ describe('views registry', () => {
     const tables = ledgerProjections().flatMap((p) => p.tables);
     expect(new Set(tables).size).toBe(tables.length);
     expect(tables.sort()).toEqual(['rm_brand_ledger', 'rm_cost_policies', 'rm_customers', 'rm_errors', 'rm_promises', 'rm_timeline']);
+  });
+
+  it('refuses a view reading a table its checkpoint does not feed', () => {
+    expect(() => new CheckpointedViews('promises-alone', [promisesReadModel])).toThrow(
+      'view promises reads rm_customers, which checkpoint promises-alone does not feed',
+    );
   });
 
   it('finds the checkpoint of a view or of a checkpoint name', () => {

@@ -9,6 +9,7 @@ import { CUSTOMER_COLUMNS, type CustomerRow } from './customer.rows.js';
 export const customersReadModel: ReadModel = {
   name: 'customers',
   tables: ['rm_customers'],
+  reads: [],
   migrations: [],
   begin: async () => new CustomersBatch(),
 };

@@ -16,6 +16,7 @@ type Row = ErrorRow<string>;
 export const errorCostsReadModel: ReadModel = {
   name: 'error-costs',
   tables: ['rm_errors', 'rm_cost_policies'],
+  reads: ['rm_customers'], // the customer's kind, through BatchContext
   migrations: [],
   async begin(events, context) {
     const created = new Set<string>();

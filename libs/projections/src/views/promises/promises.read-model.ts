@@ -18,6 +18,7 @@ type Row = PromiseRow<string>;
 export const promisesReadModel: ReadModel = {
   name: 'promises',
   tables: ['rm_promises', 'rm_brand_ledger'],
+  reads: ['rm_customers'], // the customer's kind, through BatchContext
   migrations: promisesMigrations,
   async begin(events, context) {
     const created = new Set<string>();

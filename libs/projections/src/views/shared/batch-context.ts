@@ -10,7 +10,8 @@ const asKind = (kind: string): RecordedKind => (KINDS.has(kind) ? (kind as Custo
 
 /**
  * What the views of one checkpoint share within a batch, loaded once and before any of them
- * writes: the kinds of the customers the batch creates promises and errors for.
+ * writes: the kinds of the customers the batch creates promises and errors for (from
+ * rm_customers: a view using it lists that table in its `reads`).
  */
 export class BatchContext {
   private kinds: Promise<ReadonlyMap<string, RecordedKind>> | undefined;

@@ -19,6 +19,10 @@ export class CheckpointedViews implements Projection {
     readonly views: readonly ReadModel[],
   ) {
     this.tables = views.flatMap((v) => v.tables);
+    for (const view of views) {
+      const elsewhere = view.reads.filter((table) => !this.tables.includes(table));
+      if (elsewhere.length) throw new Error(`view ${view.name} reads ${elsewhere.join(', ')}, which checkpoint ${name} does not feed`);
+    }
   }
 
   async apply(stored: readonly StoredEvent[], client: pg.PoolClient): Promise<void> {

@@ -10,6 +10,12 @@ import type { LedgerRecord } from './ledger-record.js';
 export interface ReadModel {
   readonly name: string;
   readonly tables: readonly string[];
+  /**
+   * Other views' tables it reads while applying a batch. Allowed only from a view under the same
+   * checkpoint (same transaction, same position, rebuilt together): a view under another
+   * checkpoint may be behind or ahead, and a rebuild would then differ from the live rows.
+   */
+  readonly reads: readonly string[];
   /** Its migrations (ids never change once released; a new one gets a new id). */
   readonly migrations: readonly Migration[];
   /**

@@ -11,6 +11,7 @@ type TimelineRow = {
 export const timelineReadModel: ReadModel = {
   name: 'timeline',
   tables: ['rm_timeline'],
+  reads: [],
   migrations: [],
   begin: async () => new TimelineBatch(),
 };
