@@ -5,7 +5,7 @@ export { projectionMigrations } from './projections.migrations.js';
 export * from './rebuild.js';
 export { VIEWS_BY_CHECKPOINT, checkpointOf, ledgerProjections, viewNames, type CheckpointName } from './views/registry.js';
 export * from './views/read-side.js';
-export type { ReadModel, ReadModelBatch } from './views/shared/read-model.js';
+export type { ViewProjection, ViewBatch } from './views/shared/view-projection.js';
 export type { LedgerRecord } from './views/shared/ledger-record.js';
 export { InvalidCursorError, decodeCursor, encodeCursor, type CursorPart } from './views/shared/cursor.js';
 export type { Money, Page, PageArgs } from './views/shared/query-sql.js';

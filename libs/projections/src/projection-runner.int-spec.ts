@@ -7,7 +7,7 @@ import { ledgerProjections } from './views/registry.js';
 import { ProjectionRunner } from './projection-runner.js';
 import type { Projection } from './projection.js';
 import { CheckpointedViews } from './views/shared/checkpointed-views.js';
-import { timelineReadModel } from './views/timeline/timeline.read-model.js';
+import { timelineProjection } from './views/timeline/timeline.projection.js';
 
 /** Records every event it is given, without a unique key, so that a double application shows. */
 class ApplicationsProjection implements Projection {
@@ -158,7 +158,7 @@ describe('projection runner', () => {
   });
 
   it('rejects waitFor with UNAVAILABLE naming the projection that is behind', async () => {
-    const timelineOnly = runner([new CheckpointedViews('timeline', [timelineReadModel])]);
+    const timelineOnly = runner([new CheckpointedViews('timeline', [timelineProjection])]);
     await timelineOnly.start();
     await log.customer();
     const head = log.lastPosition;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { promisesReadModel } from './promises/promises.read-model.js';
+import { promisesProjection } from './promises/promises.projection.js';
 import { CheckpointedViews } from './shared/checkpointed-views.js';
 import { VIEWS_BY_CHECKPOINT, checkpointOf, ledgerProjections } from './registry.js';
 
@@ -12,7 +12,7 @@ describe('views registry', () => {
   });
 
   it('refuses a view reading a table its checkpoint does not feed', () => {
-    expect(() => new CheckpointedViews('promises-alone', [promisesReadModel])).toThrow(
+    expect(() => new CheckpointedViews('promises-alone', [promisesProjection])).toThrow(
       'view promises reads rm_customers, which checkpoint promises-alone does not feed',
     );
   });

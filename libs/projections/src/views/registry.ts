@@ -1,11 +1,11 @@
 import type { Migration } from '#libs/postgres';
 import type { Projection } from '../projection.js';
-import { customersReadModel } from './customers/customers.read-model.js';
-import { errorCostsReadModel } from './error-costs/error-costs.read-model.js';
-import { promisesReadModel } from './promises/promises.read-model.js';
+import { customersProjection } from './customers/customers.projection.js';
+import { errorCostsProjection } from './error-costs/error-costs.projection.js';
+import { promisesProjection } from './promises/promises.projection.js';
 import { CheckpointedViews } from './shared/checkpointed-views.js';
-import type { ReadModel } from './shared/read-model.js';
-import { timelineReadModel } from './timeline/timeline.read-model.js';
+import type { ViewProjection } from './shared/view-projection.js';
+import { timelineProjection } from './timeline/timeline.projection.js';
 
 /**
  * Every view, once, under the checkpoint that feeds it. Views under one checkpoint are applied in
@@ -13,9 +13,9 @@ import { timelineReadModel } from './timeline/timeline.read-model.js';
  * adds a transaction per batch that each mutation waits for.
  */
 export const VIEWS_BY_CHECKPOINT = {
-  ledger: [customersReadModel, promisesReadModel, errorCostsReadModel],
-  timeline: [timelineReadModel],
-} as const satisfies Record<string, readonly ReadModel[]>;
+  ledger: [customersProjection, promisesProjection, errorCostsProjection],
+  timeline: [timelineProjection],
+} as const satisfies Record<string, readonly ViewProjection[]>;
 
 export type CheckpointName = keyof typeof VIEWS_BY_CHECKPOINT;
 
@@ -25,7 +25,7 @@ export const ledgerProjections = (): Projection[] =>
 
 /** The checkpoint hosting a view (a view is rebuilt with the views sharing its checkpoint). */
 export function checkpointOf(viewOrCheckpoint: string): CheckpointName | undefined {
-  for (const [name, views] of Object.entries(VIEWS_BY_CHECKPOINT) as [CheckpointName, readonly ReadModel[]][]) {
+  for (const [name, views] of Object.entries(VIEWS_BY_CHECKPOINT) as [CheckpointName, readonly ViewProjection[]][]) {
     if (name === viewOrCheckpoint || views.some((v) => v.name === viewOrCheckpoint)) return name;
   }
   return undefined;

@@ -3,7 +3,7 @@ import type { StoredEvent } from '#libs/event-store';
 import type { Projection } from '../../projection.js';
 import { BatchContext } from './batch-context.js';
 import { isLedgerRecord } from './ledger-record.js';
-import type { ReadModel } from './read-model.js';
+import type { ViewProjection } from './view-projection.js';
 
 /**
  * Views sharing one checkpoint: the runner applies a batch to all of them in one transaction
@@ -16,7 +16,7 @@ export class CheckpointedViews implements Projection {
 
   constructor(
     readonly name: string,
-    readonly views: readonly ReadModel[],
+    readonly views: readonly ViewProjection[],
   ) {
     this.tables = views.flatMap((v) => v.tables);
     for (const view of views) {

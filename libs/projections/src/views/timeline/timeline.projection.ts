@@ -1,14 +1,14 @@
 import type pg from 'pg';
 import { occurredAt, summarizeEvent, unreachable } from '#libs/domain';
 import type { LedgerRecord } from '../shared/ledger-record.js';
-import type { ReadModel, ReadModelBatch } from '../shared/read-model.js';
+import type { ViewProjection, ViewBatch } from '../shared/view-projection.js';
 
 type TimelineRow = {
   position: string; customer_id: string; type: string; occurred_at: string; recorded_at: string; summary: string; data: unknown;
 };
 
 /** Every event about a customer, with a one-line summary, for the agent's timeline (rm_timeline). */
-export const timelineReadModel: ReadModel = {
+export const timelineProjection: ViewProjection = {
   name: 'timeline',
   tables: ['rm_timeline'],
   reads: [],
@@ -16,7 +16,7 @@ export const timelineReadModel: ReadModel = {
   begin: async () => new TimelineBatch(),
 };
 
-class TimelineBatch implements ReadModelBatch {
+class TimelineBatch implements ViewBatch {
   private readonly rows: TimelineRow[] = [];
 
   apply(event: LedgerRecord): void {

@@ -3,7 +3,7 @@ import { unreachable } from '#libs/domain';
 import { loadRows, writeRows } from '../../sql/row-batch.writer.js';
 import { CustomerKinds } from '../shared/batch-context.js';
 import type { LedgerRecord } from '../shared/ledger-record.js';
-import type { ReadModel, ReadModelBatch } from '../shared/read-model.js';
+import type { ViewProjection, ViewBatch } from '../shared/view-projection.js';
 import { BrandLedgerCounters, type Settlement } from './brand-ledger.counters.js';
 import { promisesMigrations } from './promises.migrations.js';
 import { PROMISE_COLUMNS, type PromiseRow } from './promise.rows.js';
@@ -15,7 +15,7 @@ type Row = PromiseRow<string>;
  * which move with the promises' transitions. Each promise keeps the recorded time of when it was
  * made and of its one ledger-relevant change (leaving OPEN): that is all asOf needs.
  */
-export const promisesReadModel: ReadModel = {
+export const promisesProjection: ViewProjection = {
   name: 'promises',
   tables: ['rm_promises', 'rm_brand_ledger'],
   reads: ['rm_customers'], // the customer's kind, through BatchContext
@@ -33,7 +33,7 @@ export const promisesReadModel: ReadModel = {
   },
 };
 
-class PromisesBatch implements ReadModelBatch {
+class PromisesBatch implements ViewBatch {
   private readonly touched = new Map<string, Row>();
   private readonly brand = new BrandLedgerCounters();
 

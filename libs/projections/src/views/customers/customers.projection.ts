@@ -2,11 +2,11 @@ import type pg from 'pg';
 import { unreachable } from '#libs/domain';
 import { writeRows } from '../../sql/row-batch.writer.js';
 import type { LedgerRecord } from '../shared/ledger-record.js';
-import type { ReadModel, ReadModelBatch } from '../shared/read-model.js';
+import type { ViewProjection, ViewBatch } from '../shared/view-projection.js';
 import { CUSTOMER_COLUMNS, type CustomerRow } from './customer.rows.js';
 
 /** One row per registered customer (rm_customers). */
-export const customersReadModel: ReadModel = {
+export const customersProjection: ViewProjection = {
   name: 'customers',
   tables: ['rm_customers'],
   reads: [],
@@ -14,7 +14,7 @@ export const customersReadModel: ReadModel = {
   begin: async () => new CustomersBatch(),
 };
 
-class CustomersBatch implements ReadModelBatch {
+class CustomersBatch implements ViewBatch {
   private readonly registered = new Map<string, CustomerRow<string>>();
 
   apply(event: LedgerRecord): void {

@@ -3,7 +3,7 @@ import { formatMoney, moneyFromJson, priceError, unreachable, type CostPolicy, t
 import { loadRows, writeRows } from '../../sql/row-batch.writer.js';
 import { CustomerKinds } from '../shared/batch-context.js';
 import type { LedgerRecord } from '../shared/ledger-record.js';
-import type { ReadModel, ReadModelBatch } from '../shared/read-model.js';
+import type { ViewProjection, ViewBatch } from '../shared/view-projection.js';
 import { ERROR_COLUMNS, POLICY_COLUMNS, type CostPolicyRow, type ErrorRow } from './error.rows.js';
 
 type Row = ErrorRow<string>;
@@ -13,7 +13,7 @@ type Row = ErrorRow<string>;
  * it, and those policies (rm_cost_policies). A policy set later never re-prices an error, so the
  * view owns everything its prices depend on.
  */
-export const errorCostsReadModel: ReadModel = {
+export const errorCostsProjection: ViewProjection = {
   name: 'error-costs',
   tables: ['rm_errors', 'rm_cost_policies'],
   reads: ['rm_customers'], // the customer's kind, through BatchContext
@@ -33,7 +33,7 @@ export const errorCostsReadModel: ReadModel = {
   },
 };
 
-class ErrorCostsBatch implements ReadModelBatch {
+class ErrorCostsBatch implements ViewBatch {
   private readonly touched = new Map<string, Row>();
   private readonly newPolicies: CostPolicyRow<string>[] = [];
 

@@ -4,10 +4,10 @@ import type { BatchContext } from './batch-context.js';
 import type { LedgerRecord } from './ledger-record.js';
 
 /**
- * One read model: its tables, their migrations, and how a batch of events changes them. Its
+ * A view's projection: its tables, their migrations, and how a batch of events changes them. Its
  * queries live beside it in its folder; it is listed once in `views/registry.ts`.
  */
-export interface ReadModel {
+export interface ViewProjection {
   readonly name: string;
   readonly tables: readonly string[];
   /**
@@ -22,11 +22,11 @@ export interface ReadModel {
    * Loads the rows the batch changes. Every view of a checkpoint begins before any writes, so
    * each sees its tables as they were before the batch.
    */
-  begin(events: readonly LedgerRecord[], context: BatchContext): Promise<ReadModelBatch>;
+  begin(events: readonly LedgerRecord[], context: BatchContext): Promise<ViewBatch>;
 }
 
 /** A batch in progress: folded event by event in log order, then written with a few statements. */
-export interface ReadModelBatch {
+export interface ViewBatch {
   apply(event: LedgerRecord): void;
   write(client: pg.ClientBase): Promise<void>;
 }
