@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { CUSTOMER_KINDS, type CustomerKind } from '#libs/domain';
+import { CUSTOMER_KINDS, unreachable, type CustomerKind } from '#libs/domain';
 import type { LedgerRecord } from './ledger-record.js';
 
 /** A customer's kind as recorded on promises and errors; UNKNOWN when the log never registered it. */
@@ -35,7 +35,7 @@ export class BatchContext {
     const wanted = new Set<string>();
     for (const e of this.events) {
       if (e.type === 'CustomerRegistered') registered.add(e.data.customerId);
-      else if ((e.type === 'PromiseMade' || e.type === 'ErrorRecorded') && !registered.has(e.data.customerId)) wanted.add(e.data.customerId);
+      else if (createsRowOfCustomerKind(e) && !registered.has(e.data.customerId)) wanted.add(e.data.customerId);
     }
     if (wanted.size === 0) return new Map();
     const { rows } = await this.client.query<{ id: string; kind: string }>('select id, kind from rm_customers where id = any($1)', [[...wanted]]);
@@ -55,5 +55,27 @@ export class CustomerKinds {
 
   of(customerId: string): RecordedKind {
     return this.registered.get(customerId) ?? this.before.get(customerId) ?? 'UNKNOWN';
+  }
+}
+
+/** Events creating a row stamped with its customer's kind (a promise, an error): they need the kind. */
+function createsRowOfCustomerKind(event: LedgerRecord): event is Extract<LedgerRecord, { type: 'PromiseMade' | 'ErrorRecorded' }> {
+  switch (event.type) {
+    case 'PromiseMade':
+    case 'ErrorRecorded':
+      return true;
+    case 'CustomerRegistered':
+    case 'PromiseAmended':
+    case 'PromiseKept':
+    case 'PromiseBroken':
+    case 'PromiseReleased':
+    case 'PromiseFulfilledLate':
+    case 'PromiseAtRisk':
+    case 'ErrorResolved':
+    case 'ErrorVoided':
+    case 'ErrorCostPolicySet':
+      return false;
+    default:
+      return unreachable(event);
   }
 }
