@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { CustomerKind } from '#libs/domain';
 import { Where, pageOf, type Page, type PageArgs } from '../shared/query-sql.js';
 import { toCustomer, type CustomerRow, type CustomerView } from './customer.rows.js';
 
@@ -7,7 +8,7 @@ export interface CustomerReads {
   customer(id: string): Promise<CustomerView | null>;
   /** In the order of `ids` (for DataLoader), one query. */
   customersByIds(ids: readonly string[]): Promise<(CustomerView | null)[]>;
-  customers(args: { kind?: string } & PageArgs): Promise<Page<CustomerView>>;
+  customers(args: { kind?: CustomerKind } & PageArgs): Promise<Page<CustomerView>>;
 }
 
 export class CustomerQueries implements CustomerReads {
@@ -24,7 +25,7 @@ export class CustomerQueries implements CustomerReads {
     return ids.map((id) => byId.get(id) ?? null);
   }
 
-  customers(args: { kind?: string } & PageArgs): Promise<Page<CustomerView>> {
+  customers(args: { kind?: CustomerKind } & PageArgs): Promise<Page<CustomerView>> {
     const where = new Where().add((p) => `kind = ${p}`, args.kind);
     return pageOf<CustomerRow, CustomerView>(
       this.pool,

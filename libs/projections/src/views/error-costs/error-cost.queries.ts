@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { formatMoney, multiplyMoneyRatio, type CustomerKind, type ErrorType, type Money as DomainMoney } from '#libs/domain';
+import { formatMoney, multiplyMoneyRatio, type CustomerKind, type ErrorStatus, type ErrorType, type Money as DomainMoney } from '#libs/domain';
 import { Where, money, pageOf, type Money, type Page, type PageArgs } from '../shared/query-sql.js';
 import { toError, type CostPolicyRow, type ErrorIncidentView, type ErrorRow } from './error.rows.js';
 
@@ -33,14 +33,12 @@ export interface ErrorCostPolicyView {
   effectiveFrom: Date;
 }
 
-export type ErrorCostGrouping = 'CUSTOMER' | 'CUSTOMER_KIND' | 'ERROR_TYPE' | 'MONTH';
-
 /** What the error-costs view answers. Every cost takes asOf where the contract does. */
 export interface ErrorCostReads {
   errorIncident(id: string): Promise<ErrorIncidentView | null>;
-  errors(args: { customerId: string; status?: string } & PageArgs): Promise<Page<ErrorIncidentView>>;
+  errors(args: { customerId: string; status?: ErrorStatus } & PageArgs): Promise<Page<ErrorIncidentView>>;
   errorCostSummary(args: { customerId: string; from?: Date; to?: Date; asOf?: Date }): Promise<ErrorCostSummaryView>;
-  errorCosts(args: { groupBy: ErrorCostGrouping; from?: Date; to?: Date; customerKind?: string; asOf?: Date }): Promise<ErrorCostRowView[]>;
+  errorCosts(args: { groupBy: ErrorCostGrouping; from?: Date; to?: Date; customerKind?: CustomerKind; asOf?: Date }): Promise<ErrorCostRowView[]>;
   /** Depends on `now` (the clock): never cached. */
   errorCostForecast(args: { customerId?: string; windowDays: number; now: Date; asOf?: Date }): Promise<ErrorCostForecastView>;
   errorCostPolicies(asOf?: Date): Promise<ErrorCostPolicyView[]>;
@@ -48,12 +46,15 @@ export interface ErrorCostReads {
 
 type CurrencyTotal = { currency: string | null; errors: number; total: string | null };
 
-const GROUP_KEY: Record<ErrorCostGrouping, string> = {
+/** How error costs can be grouped, and the SQL of each group's key. */
+const GROUP_KEY = {
   CUSTOMER: 'customer_id',
   CUSTOMER_KIND: 'customer_kind',
   ERROR_TYPE: 'type',
   MONTH: `to_char(occurred_at at time zone 'UTC', 'YYYY-MM')`,
-};
+} as const satisfies Record<string, string>;
+
+export type ErrorCostGrouping = keyof typeof GROUP_KEY;
 
 export class ErrorCostQueries implements ErrorCostReads {
   constructor(private readonly pool: pg.Pool) {}
@@ -63,7 +64,7 @@ export class ErrorCostQueries implements ErrorCostReads {
     return rows[0] ? toError(rows[0]) : null;
   }
 
-  errors(args: { customerId: string; status?: string } & PageArgs): Promise<Page<ErrorIncidentView>> {
+  errors(args: { customerId: string; status?: ErrorStatus } & PageArgs): Promise<Page<ErrorIncidentView>> {
     const where = new Where().add((p) => `customer_id = ${p}`, args.customerId).add((p) => `status = ${p}`, args.status);
     return pageOf<ErrorRow, ErrorIncidentView>(
       this.pool,
@@ -94,7 +95,7 @@ export class ErrorCostQueries implements ErrorCostReads {
     return summary;
   }
 
-  async errorCosts(args: { groupBy: ErrorCostGrouping; from?: Date; to?: Date; customerKind?: string; asOf?: Date }): Promise<ErrorCostRowView[]> {
+  async errorCosts(args: { groupBy: ErrorCostGrouping; from?: Date; to?: Date; customerKind?: CustomerKind; asOf?: Date }): Promise<ErrorCostRowView[]> {
     const key = GROUP_KEY[args.groupBy];
     const where = errorRows(args.asOf)
       .add((p) => `occurred_at >= ${p}`, args.from)

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { keptRate } from '#libs/domain';
+import { keptRate, type CustomerKind } from '#libs/domain';
 import { Where } from '../shared/query-sql.js';
 
 /** The promise ledger of a customer, a customer kind or the brand. */
@@ -34,7 +34,7 @@ const toLedger = (r: LedgerRow, asOf: Date): LedgerView => ({
 /** What the promises view answers about ledgers. Every ledger takes asOf. */
 export interface PromiseLedgerReads {
   customerLedger(customerId: string, asOf?: Date): Promise<LedgerView>;
-  brandLedger(args: { customerKind?: string; asOf?: Date }): Promise<LedgerView>;
+  brandLedger(args: { customerKind?: CustomerKind; asOf?: Date }): Promise<LedgerView>;
 }
 
 export class PromiseLedgerQueries implements PromiseLedgerReads {
@@ -48,7 +48,7 @@ export class PromiseLedgerQueries implements PromiseLedgerReads {
    * Every customer's promises, or those of one kind. Now: from the counters per kind plus two
    * index lookups per kind. As of a past moment: one pass over the promises (of that kind).
    */
-  async brandLedger(args: { customerKind?: string; asOf?: Date }): Promise<LedgerView> {
+  async brandLedger(args: { customerKind?: CustomerKind; asOf?: Date }): Promise<LedgerView> {
     const where = new Where().add((p) => `customer_kind = ${p}`, args.customerKind);
     if (args.asOf) return this.ledger(where, args.asOf);
     const { rows } = await this.pool.query<LedgerRow>(

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CUSTOMER_KINDS } from '#libs/domain';
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/test-database.js';
 import { LedgerLog } from '../../../test/fixtures/ledger-log.fixture.js';
 
@@ -163,7 +164,7 @@ describe('brand ledger', () => {
     expect(await log.queries.ledgers.brandLedger({ customerKind: 'RESELLER', asOf: beforeResellerBreach })).toMatchObject({ made: 1, open: 1, kept: 0 });
     // Now comes from counters, a past moment from the promises themselves: the two must agree.
     const future = new Date(Date.now() + 3_600_000);
-    for (const customerKind of [undefined, 'DISTRIBUTOR', 'RESELLER', 'END_USER']) {
+    for (const customerKind of [undefined, ...CUSTOMER_KINDS]) {
       expect(await log.queries.ledgers.brandLedger({ customerKind })).toEqual({ ...(await log.queries.ledgers.brandLedger({ customerKind, asOf: future })), asOf: expect.any(Date) });
     }
   });
