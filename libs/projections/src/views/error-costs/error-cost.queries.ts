@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { formatMoney, multiplyMoneyRatio, type CustomerKind, type ErrorStatus, type ErrorType, type Money as DomainMoney } from '#libs/domain';
+import { formatMoney, multiplyMoneyRatio, type CustomerKind, type ErrorCostGroup, type ErrorStatus, type ErrorType, type Money as DomainMoney } from '#libs/domain';
 import { Where, money, pageOf, type Money, type Page, type PageArgs } from '../shared/query-sql.js';
 import { toError, type CostPolicyRow, type ErrorIncidentView, type ErrorRow } from './error.rows.js';
 
@@ -46,15 +46,15 @@ export interface ErrorCostReads {
 
 type CurrencyTotal = { currency: string | null; errors: number; total: string | null };
 
-/** How error costs can be grouped, and the SQL of each group's key. */
-const GROUP_KEY = {
+/** The SQL of each grouping's key (the groupings are the domain's ERROR_COST_GROUPS). */
+const GROUP_KEY: Record<ErrorCostGroup, string> = {
   CUSTOMER: 'customer_id',
   CUSTOMER_KIND: 'customer_kind',
   ERROR_TYPE: 'type',
   MONTH: `to_char(occurred_at at time zone 'UTC', 'YYYY-MM')`,
-} as const satisfies Record<string, string>;
+};
 
-export type ErrorCostGrouping = keyof typeof GROUP_KEY;
+export type ErrorCostGrouping = ErrorCostGroup;
 
 export class ErrorCostQueries implements ErrorCostReads {
   constructor(private readonly pool: pg.Pool) {}
