@@ -56,6 +56,13 @@ module.exports = {
       to: { path: '^libs/(projections|infrastructure)/' },
     },
     {
+      name: 'graphql-speaks-no-sql',
+      comment: 'Resolvers reach data through the read side and the command bus, never through a database driver.',
+      severity: 'error',
+      from: { path: '^libs/graphql/' },
+      to: { path: 'node_modules/(pg|pg-pool)/' },
+    },
+    {
       name: 'through-the-front-door',
       comment: 'A lib is used through its public index.ts only.',
       severity: 'error',

@@ -11,8 +11,9 @@ import {
   INTEGRATION_LEDGER,
   READ_MODEL_SYNC,
 } from '#libs/application';
-import { ProjectionRunner, PromiseDeadlineQueries, ledgerProjections, type ProjectionLog } from '#libs/projections';
-import { GraphqlApiModule } from '#libs/graphql';
+import { ApiKeyStore } from '#libs/access';
+import { CachedReadSide, ProjectionRunner, PromiseDeadlineQueries, createReadSide, ledgerProjections, type ProjectionLog } from '#libs/projections';
+import { GraphqlApiModule, countedReadSide } from '#libs/graphql';
 import type { LedgerInfrastructure } from '#libs/infrastructure';
 import { HealthController } from './health/health.controller.js';
 import { MetricsController } from './metrics/metrics.controller.js';
@@ -22,6 +23,14 @@ const ACCESS_LOG_LEVELS: readonly string[] = ['info', 'debug', 'trace'];
 const projectionLogger = new Logger('Projections');
 const projectionLog: ProjectionLog = (level, message, fields) =>
   projectionLogger[level === 'error' ? 'error' : level === 'warn' ? 'warn' : 'log']({ ...fields, msg: message });
+
+/** The API's read side: counted queries (metrics) behind the answer cache (LEDGER_READ_CACHE_ENTRIES). */
+function readSide({ database, config }: LedgerInfrastructure): CachedReadSide {
+  return new CachedReadSide(countedReadSide(createReadSide(database.pool)), database.pool, {
+    maxEntries: config.readCacheEntries,
+    connectionString: database.connectionString,
+  });
+}
 
 function projectionRunner({ database, eventStore }: LedgerInfrastructure): ProjectionRunner {
   return new ProjectionRunner({
@@ -39,6 +48,7 @@ export class AppModule implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(ProjectionRunner) private readonly projections: ProjectionRunner,
     @Inject(APP_CONFIG) private readonly config: LedgerInfrastructure['config'],
+    @Inject(CachedReadSide) private readonly reads: CachedReadSide,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -47,10 +57,12 @@ export class AppModule implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.projections.stop();
+    await this.reads.closeReadCache();
   }
 
   static create(infrastructure: LedgerInfrastructure): DynamicModule {
     const { config } = infrastructure;
+    const reads = readSide(infrastructure);
     return {
       module: AppModule,
       global: true,
@@ -69,7 +81,7 @@ export class AppModule implements OnModuleInit, OnApplicationShutdown {
         }),
         CqrsModule.forRoot(),
         ApplicationModule,
-        GraphqlApiModule.forRoot({ schemaFile: config.schemaFile }),
+        GraphqlApiModule.forRoot({ schemaFile: config.schemaFile, readSide: reads, apiKeys: new ApiKeyStore(infrastructure.database.pool, config.apiKeys) }),
       ],
       controllers: [HealthController, MetricsController],
       providers: [
@@ -82,6 +94,7 @@ export class AppModule implements OnModuleInit, OnApplicationShutdown {
         // The read models' runner: mutations wait on it (read-your-writes) whether or not this
         // process runs the projections (LEDGER_RUN_PROJECTIONS); started and stopped below.
         { provide: ProjectionRunner, useValue: projectionRunner(infrastructure) },
+        { provide: CachedReadSide, useValue: reads },
         { provide: READ_MODEL_SYNC, useExisting: ProjectionRunner },
       ],
       exports: [APP_CONFIG, DATABASE_POOL, DATABASE_CONNECTION_STRING, EVENT_STORE, INTEGRATION_LEDGER, READ_MODEL_SYNC, DEADLINE_FINDER],

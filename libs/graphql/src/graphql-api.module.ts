@@ -2,20 +2,18 @@ import type { IncomingMessage } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
-import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { CqrsModule } from '@nestjs/cqrs';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApiKeyStore, HostAllowList, type Principal } from '#libs/access';
-import { APP_CONFIG, DATABASE_CONNECTION_STRING, DATABASE_POOL } from '#libs/application';
+import { APP_CONFIG } from '#libs/application';
 import type { AppConfig } from '#libs/config';
-import { CachedReadSide, createReadSide } from '#libs/projections';
-import type pg from 'pg';
+import type { CachedReadSide } from '#libs/projections';
 import { formatError } from './errors/format-error.js';
 import { GraphqlExceptionFilter } from './errors/graphql-exception.filter.js';
 import { createLoaders } from './common/loaders.js';
-import { countedReadSide } from './metrics/read-queries.metrics.js';
 import { READ_SIDE } from './common/read-side.token.js';
 import { argumentValidationPipe } from './common/validation.pipe.js';
 import type { GraphqlRequest } from './common/request-context.js';
@@ -38,6 +36,10 @@ import { ApiError } from './errors/api-error.js';
 export interface GraphqlApiOptions {
   /** Where to write the schema (SDL); undefined keeps it in memory. */
   schemaFile?: string;
+  /** The read side resolvers and loaders query (built, wrapped and closed by the composing app). */
+  readSide: CachedReadSide;
+  /** The API keys (built by the composing app). */
+  apiKeys: ApiKeyStore;
 }
 
 const logger = new Logger('GraphQL');
@@ -52,38 +54,22 @@ const NO_STORE: ApolloServerPlugin = {
   },
 };
 
-/** One read side per pool, shared by resolvers and loaders: counted database queries behind the answer cache. */
-const readSides = new WeakMap<pg.Pool, CachedReadSide>();
-function readSide(pool: pg.Pool, config: AppConfig, connectionString: string): CachedReadSide {
-  let reads = readSides.get(pool);
-  if (!reads) {
-    reads = new CachedReadSide(countedReadSide(createReadSide(pool)), pool, { maxEntries: config.readCacheEntries, connectionString });
-    readSides.set(pool, reads);
-  }
-  return reads;
-}
-
-/** Closes the read cache's session with the application. */
-@Injectable()
-class ReadSideLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(DATABASE_POOL) private readonly pool: pg.Pool) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    await readSides.get(this.pool)?.closeReadCache();
-  }
-}
 const schemaRef: { schema?: GraphQLSchema } = {};
 
 /** Who may call, from where: one key store and one authentication for HTTP and subscriptions alike. */
-@Module({
-  providers: [
-    { provide: ApiKeyStore, useFactory: (pool: pg.Pool, config: AppConfig) => new ApiKeyStore(pool, config.apiKeys), inject: [DATABASE_POOL, APP_CONFIG] },
-    { provide: HostAllowList, useFactory: (config: AppConfig) => new HostAllowList(config.allowedHosts), inject: [APP_CONFIG] },
-    RequestAuthentication,
-    SubscriptionConnections,
-  ],
-  exports: [ApiKeyStore, HostAllowList, RequestAuthentication, SubscriptionConnections],
-})
+function accessModule(keys: ApiKeyStore): DynamicModule {
+  return {
+    module: AccessModule,
+    providers: [
+      { provide: ApiKeyStore, useValue: keys },
+      { provide: HostAllowList, useFactory: (config: AppConfig) => new HostAllowList(config.allowedHosts), inject: [APP_CONFIG] },
+      RequestAuthentication,
+      SubscriptionConnections,
+    ],
+    exports: [ApiKeyStore, HostAllowList, RequestAuthentication, SubscriptionConnections],
+  };
+}
+@Module({})
 class AccessModule {}
 
 interface ConnectionExtra {
@@ -92,28 +78,22 @@ interface ConnectionExtra {
   request: IncomingMessage;
 }
 
-/** The GraphQL layer. Expects DATABASE_POOL, the command handlers and CLOCK from the composing app. */
+/** The GraphQL layer. Expects APP_CONFIG, the command handlers and CLOCK from the composing app, and is given its read side and keys. */
 @Module({})
 export class GraphqlApiModule {
   static forRoot(options: GraphqlApiOptions): DynamicModule {
+    const access = accessModule(options.apiKeys);
+    const queries = options.readSide;
     return {
       module: GraphqlApiModule,
       imports: [
         CqrsModule,
-        AccessModule,
+        access,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          imports: [AccessModule],
-          inject: [DATABASE_POOL, APP_CONFIG, DATABASE_CONNECTION_STRING, RequestAuthentication, SubscriptionConnections, HostAllowList],
-          useFactory: (
-            pool: pg.Pool,
-            config: AppConfig,
-            connectionString: string,
-            authentication: RequestAuthentication,
-            connections: SubscriptionConnections,
-            hosts: HostAllowList,
-          ) => {
-            const queries = readSide(pool, config, connectionString);
+          imports: [access],
+          inject: [RequestAuthentication, SubscriptionConnections, HostAllowList],
+          useFactory: (authentication: RequestAuthentication, connections: SubscriptionConnections, hosts: HostAllowList) => {
             const format = (formatted: GraphQLFormattedError, error: unknown) => formatError(formatted, error, (e) => logger.error(e));
             return {
               path: '/graphql',
@@ -173,8 +153,7 @@ export class GraphqlApiModule {
         }),
       ],
       providers: [
-        { provide: READ_SIDE, useFactory: readSide, inject: [DATABASE_POOL, APP_CONFIG, DATABASE_CONNECTION_STRING] },
-        ReadSideLifecycle,
+        { provide: READ_SIDE, useValue: queries },
         { provide: APP_PIPE, useValue: argumentValidationPipe },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: GraphqlExceptionFilter },
@@ -188,7 +167,7 @@ export class GraphqlApiModule {
         LiveUpdates,
         SubscriptionResolver,
       ],
-      exports: [AccessModule],
+      exports: [access],
     };
   }
 }

@@ -40,9 +40,13 @@ export class IntegrationResolver {
     })
     awaitReadModels: boolean,
   ): Promise<AppendEventsResult> {
-    const input: AppendEventsArgs = certainEnvelope(args as unknown as Record<string, unknown>)
-      ? args
-      : ((await argumentValidationPipe.transform(args, { type: 'body', metatype: AppendEventsInput, data: 'input' })) as AppendEventsInput);
+    if (!certainEnvelope(args as unknown as Record<string, unknown>)) {
+      // The envelope only: each payload is checked on its own, per item, and class-transformer
+      // would recurse through a hostile payload nested thousands of levels deep.
+      const envelope = { ...args, events: Array.isArray(args.events) ? args.events.map((e) => ({ ...e, payload: e.payload === undefined ? undefined : true })) : args.events };
+      await argumentValidationPipe.transform(envelope, { type: 'body', metatype: AppendEventsInput, data: 'input' });
+    }
+    const input = args;
     const bytes = jsonByteLength(input.events);
     if (bytes > MAX_BATCH_BYTES) {
       throw new ApiError('BAD_USER_INPUT', `a batch may hold at most 5 MB of events (got ${bytes} bytes)`, { events: 'too large' });
