@@ -1,7 +1,6 @@
 export * from './tokens.js';
 export * from './application.module.js';
 export * from './shared/command-context.js';
-export * from './shared/application-error.js';
 export * from './shared/read-model-sync.js';
 export * from './shared/decide-and-append.js';
 export * from './customers/register-customer.command.js';

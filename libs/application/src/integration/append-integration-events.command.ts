@@ -21,7 +21,6 @@ import type { AppConfig } from '#libs/config';
 import { APP_CONFIG, CLOCK, ID_GENERATOR, INTEGRATION_LEDGER, READ_MODEL_SYNC, type IdGenerator } from '../tokens.js';
 import type { CommandContext } from '../shared/command-context.js';
 import type { ReadModelSync } from '../shared/read-model-sync.js';
-import { ApplicationError } from '../shared/application-error.js';
 import { BatchCollisionError, IdempotencyRaceError, type AcceptedItem, type IntegrationLedger, type StreamWrite } from './integration-ledger.port.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -117,7 +116,7 @@ export class AppendIntegrationEventsHandler implements ICommandHandler<AppendInt
       } catch (error) {
         const retriable = isWrongExpectedRevision(error) || error instanceof IdempotencyRaceError || error instanceof BatchCollisionError;
         if (!retriable) throw error;
-        if (attempt >= MAX_ATTEMPTS) throw new ApplicationError('CONFLICT', 'the batch kept colliding with concurrent writes; send it again');
+        if (attempt >= MAX_ATTEMPTS) throw new DomainError('CONFLICT', 'the batch kept colliding with concurrent writes; send it again');
       }
     }
   }
@@ -198,7 +197,7 @@ export class AppendIntegrationEventsHandler implements ICommandHandler<AppendInt
           throw new DomainError('NOT_FOUND', `${action.aggregate === 'promise' ? 'promise' : 'error incident'} not found`);
         }
         if (action.expectedVersion != null && action.expectedVersion !== version) {
-          throw new ApplicationError('CONFLICT', `stale expectedVersion ${action.expectedVersion}: the current version is ${version}`);
+          throw new DomainError('CONFLICT', `stale expectedVersion ${action.expectedVersion}: the current version is ${version}`);
         }
         const events = stream.decider.decide({ ...action.command, now }, stream.state);
         for (const event of events) stream.state = stream.decider.evolve(stream.state, event);
@@ -207,7 +206,7 @@ export class AppendIntegrationEventsHandler implements ICommandHandler<AppendInt
         newlyAccepted.push({ externalId: item.externalId, contentHash: item.contentHash });
         seenInBatch.set(item.externalId, item.contentHash);
       } catch (error) {
-        if (error instanceof DomainError || error instanceof ApplicationError) {
+        if (error instanceof DomainError) {
           results.push({ externalId: item.externalId, outcome: 'REJECTED', code: error.code, message: error.message });
         } else {
           throw error;

@@ -9,7 +9,6 @@ import {
 import { DomainError, type Clock, type Decider } from '#libs/domain';
 import { APP_CONFIG, CLOCK, EVENT_STORE, ID_GENERATOR, READ_MODEL_SYNC, type IdGenerator } from '../tokens.js';
 import type { AppConfig } from '#libs/config';
-import { ApplicationError } from './application-error.js';
 import type { CommandContext } from './command-context.js';
 import type { ReadModelSync } from './read-model-sync.js';
 
@@ -73,7 +72,7 @@ export class DecideAndAppend {
       }
       const version = history.length - 1;
       if (options.expectedVersion != null && options.expectedVersion !== version) {
-        throw new ApplicationError(
+        throw new DomainError(
           'CONFLICT',
           `stale expectedVersion ${options.expectedVersion}: the current version is ${version}`,
         );
@@ -96,10 +95,10 @@ export class DecideAndAppend {
       } catch (error) {
         if (!isWrongExpectedRevision(error)) throw error;
         if (options.expectedVersion != null) {
-          throw new ApplicationError('CONFLICT', `stale expectedVersion ${options.expectedVersion}: the stream changed concurrently`);
+          throw new DomainError('CONFLICT', `stale expectedVersion ${options.expectedVersion}: the stream changed concurrently`);
         }
         if (attempt >= MAX_ATTEMPTS) {
-          throw new ApplicationError('CONFLICT', `gave up after ${MAX_ATTEMPTS} concurrent writes to ${stream}; try again`);
+          throw new DomainError('CONFLICT', `gave up after ${MAX_ATTEMPTS} concurrent writes to ${stream}; try again`);
         }
       }
     }
@@ -127,12 +126,12 @@ export class DecideAndAppend {
     };
   }
 
-  /** @throws ApplicationError UNAVAILABLE when a read model parked one of `eventIds` instead of applying it. */
+  /** @throws DomainError UNAVAILABLE when a read model parked one of `eventIds` instead of applying it. */
   private async awaitReadModels(position: bigint, eventIds: readonly string[] = [], version?: number): Promise<void> {
     const unapplied = await this.readModels.waitFor(position, this.config.readYourWritesTimeoutMs, eventIds);
     if (unapplied.length > 0) {
       const projections = [...new Set(unapplied.map((u) => u.projection))].join(', ');
-      throw new ApplicationError(
+      throw new DomainError(
         'UNAVAILABLE',
         `the change was stored${version === undefined ? '' : ` (version ${version})`}, but the ${projections} read model could not apply it: ` +
           `it is parked for an operator ('ledger projections parked'), and views will not show it until it is retried`,

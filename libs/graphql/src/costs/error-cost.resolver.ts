@@ -1,8 +1,8 @@
 import { Allow } from '../auth/allow.decorator.js';
 import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApplicationError, CLOCK, SetErrorCostPolicyCommand } from '#libs/application';
-import type { Clock } from '#libs/domain';
+import { CLOCK, SetErrorCostPolicyCommand } from '#libs/application';
+import { DomainError, type Clock } from '#libs/domain';
 import { Inject } from '@nestjs/common';
 import type { ReadSide } from '#libs/projections';
 import { READ_SIDE } from '../common/read-side.token.js';
@@ -56,7 +56,7 @@ export class ErrorCostResolver {
     @Args('windowDays', { type: () => Int, nullable: true, defaultValue: 90 }) windowDays: number,
   ) {
     if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > MAX_WINDOW_DAYS) {
-      throw new ApplicationError('BAD_USER_INPUT', `windowDays must be between 1 and ${MAX_WINDOW_DAYS}`, {
+      throw new DomainError('BAD_USER_INPUT', `windowDays must be between 1 and ${MAX_WINDOW_DAYS}`, {
         windowDays: `must be between 1 and ${MAX_WINDOW_DAYS}`,
       });
     }
@@ -80,7 +80,7 @@ export class ErrorCostResolver {
         p.errorType === input.errorType &&
         p.effectiveFrom.getTime() === input.effectiveFrom.getTime(),
     );
-    if (!set) throw new ApplicationError('UNAVAILABLE', 'the policy is not in the read model yet');
+    if (!set) throw new DomainError('UNAVAILABLE', 'the policy is not in the read model yet');
     return set;
   }
 }
