@@ -1,7 +1,7 @@
 import { Allow } from '../auth/allow.decorator.js';
 import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
-import { CLOCK, SetErrorCostPolicyCommand } from '#libs/application';
+import { CLOCK, DecideCommand } from '#libs/application';
 import { DomainError, type Clock } from '#libs/domain';
 import { Inject } from '@nestjs/common';
 import type { ReadSide } from '#libs/projections';
@@ -9,6 +9,7 @@ import { READ_SIDE } from '../common/read-side.token.js';
 import { DateTimeScalar } from '../scalars.js';
 import { CustomerKind, ErrorCostGroup } from '../common/enums.js';
 import { commandContext, type GraphqlContext } from '../common/request-context.js';
+import { toCommand } from '../commands/input-commands.mapping.js';
 import { PromiseLedger } from '../ledger/promise-ledger.type.js';
 import { ErrorCostForecast, ErrorCostPolicy, ErrorCostRow, SetErrorCostPolicyInput } from './error-cost.types.js';
 
@@ -72,7 +73,7 @@ export class ErrorCostResolver {
   @Mutation(() => ErrorCostPolicy)
   @Allow('FINANCE')
   async setErrorCostPolicy(@Args('input') input: SetErrorCostPolicyInput, @Context() context: GraphqlContext) {
-    await this.commands.execute(new SetErrorCostPolicyCommand(input, commandContext(context)));
+    await this.commands.execute(new DecideCommand(toCommand.setErrorCostPolicy(input), commandContext(context)));
     const policies = await this.readSide.errorCosts.errorCostPolicies();
     const set = policies.findLast(
       (p) =>
