@@ -13,8 +13,17 @@ import {
   type ReleasePromiseInput,
 } from '../promises/promise.inputs.js';
 
+type Target = DistributiveOmit<AggregateCommand, keyof DecisionRules>;
+
+/** A new aggregate about a customer: refused if the customer is unknown; a generated id names a stream nobody wrote. */
+const aboutCustomer = (input: { id?: string | null; customerId: string }, target: Target): AggregateCommand => ({
+  ...target,
+  requiresCustomer: input.customerId,
+  newStream: input.id == null,
+});
+
 /** A change of an existing aggregate, refused if it moved past the version the caller saw. */
-const change = (input: { expectedVersion?: number | null }, target: DistributiveOmit<AggregateCommand, keyof DecisionRules>): AggregateCommand => ({
+const change = (input: { expectedVersion?: number | null }, target: Target): AggregateCommand => ({
   ...target,
   mustExist: true,
   expectedVersion: input.expectedVersion,
@@ -34,41 +43,39 @@ export const toCommand = {
     newStream: p.id == null,
     command: { type: 'RegisterCustomer', customerId: p.id ?? newId(), name: p.name, kind: p.kind, region: p.region ?? undefined, email: p.email ?? undefined },
   }),
-  makePromise: (p: MakePromiseInput, newId: NewId): AggregateCommand => ({
-    aggregate: 'promise',
-    requiresCustomer: p.customerId,
-    newStream: p.id == null,
-    command: {
-      type: 'MakePromise',
-      promiseId: p.id ?? newId(),
-      customerId: p.customerId,
-      kind: p.kind,
-      touchPoint: p.touchPoint ?? DEFAULT_TOUCH_POINT,
-      description: p.description,
-      dueBy: p.dueBy,
-      madeAt: p.madeAt ?? undefined,
-    },
-  }),
+  makePromise: (p: MakePromiseInput, newId: NewId) =>
+    aboutCustomer(p, {
+      aggregate: 'promise',
+      command: {
+        type: 'MakePromise',
+        promiseId: p.id ?? newId(),
+        customerId: p.customerId,
+        kind: p.kind,
+        touchPoint: p.touchPoint ?? DEFAULT_TOUCH_POINT,
+        description: p.description,
+        dueBy: p.dueBy,
+        madeAt: p.madeAt ?? undefined,
+      },
+    }),
   amendPromise: (p: AmendPromiseInput) => change(p, { aggregate: 'promise', command: { type: 'AmendPromise', promiseId: p.id, dueBy: p.dueBy, reason: p.reason } }),
   keepPromise: (p: KeepPromiseInput) => change(p, { aggregate: 'promise', command: { type: 'KeepPromise', promiseId: p.id, keptAt: p.keptAt ?? undefined, evidence: p.evidence ?? undefined } }),
   breakPromise: (p: BreakPromiseInput) => change(p, { aggregate: 'promise', command: { type: 'BreakPromise', promiseId: p.id, reason: p.reason } }),
   releasePromise: (p: ReleasePromiseInput) => change(p, { aggregate: 'promise', command: { type: 'ReleasePromise', promiseId: p.id, reason: p.reason } }),
   fulfilPromiseLate: (p: FulfilPromiseLateInput) => change(p, { aggregate: 'promise', command: { type: 'FulfilPromiseLate', promiseId: p.id, fulfilledAt: p.fulfilledAt ?? undefined, evidence: p.evidence ?? undefined } }),
-  recordError: (p: RecordErrorInput, newId: NewId): AggregateCommand => ({
-    aggregate: 'error',
-    requiresCustomer: p.customerId,
-    newStream: p.id == null,
-    command: {
-      type: 'RecordError',
-      errorId: p.id ?? newId(),
-      customerId: p.customerId,
-      errorType: p.type,
-      occurredAt: p.occurredAt ?? undefined,
-      reference: p.reference ?? undefined,
-      description: p.description ?? undefined,
-      cost: p.cost ? parseMoney(p.cost, 'cost.amount') : undefined,
-    },
-  }),
+  recordError: (p: RecordErrorInput, newId: NewId) =>
+    aboutCustomer(p, {
+      aggregate: 'error',
+      command: {
+        type: 'RecordError',
+        errorId: p.id ?? newId(),
+        customerId: p.customerId,
+        errorType: p.type,
+        occurredAt: p.occurredAt ?? undefined,
+        reference: p.reference ?? undefined,
+        description: p.description ?? undefined,
+        cost: p.cost ? parseMoney(p.cost, 'cost.amount') : undefined,
+      },
+    }),
   resolveError: (p: ResolveErrorInput) => change(p, { aggregate: 'error', command: { type: 'ResolveError', errorId: p.id, resolution: p.resolution } }),
   voidError: (p: VoidErrorInput) => change(p, { aggregate: 'error', command: { type: 'VoidError', errorId: p.id, reason: p.reason } }),
   setErrorCostPolicy: (p: SetErrorCostPolicyInput): AggregateCommand => ({
