@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { DomainError, STORABLE_TEXT_RULE, customerStream, isStorableText, type Clock, type ErrorCode } from '#libs/domain';
+import { DomainError, STORABLE_TEXT_RULE, customerStream, foldEvents, isStorableText, type Clock, type ErrorCode } from '#libs/domain';
 import { isWrongExpectedRevision, type StoredEvent } from '#libs/event-store';
 import type { AppConfig } from '#libs/config';
 import { APP_CONFIG, CLOCK, ID_GENERATOR, INTEGRATION_LEDGER, READ_MODEL_SYNC, type IdGenerator } from '../tokens.js';
@@ -117,7 +117,7 @@ export class AppendIntegrationEventsHandler implements ICommandHandler<AppendInt
         if (tail && tail.position > lastPosition) lastPosition = tail.position;
         stream = {
           decider,
-          state: history.reduce((s, e) => decider.evolve(s, e), decider.initialState()),
+          state: foldEvents(decider, history),
           loadedVersion: history.length - 1,
           pending: [],
         };

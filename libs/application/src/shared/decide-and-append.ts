@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isWrongExpectedRevision, type EventStore, type NewEvent, type StoredEvent } from '#libs/event-store';
-import { DomainError, customerStream, type Clock, type Decider } from '#libs/domain';
+import { DomainError, customerStream, foldEvents, type Clock, type Decider } from '#libs/domain';
 import { APP_CONFIG, CLOCK, EVENT_STORE, ID_GENERATOR, READ_MODEL_SYNC, type IdGenerator } from '../tokens.js';
 import type { AppConfig } from '#libs/config';
 import type { CommandContext, CommandResult } from './command-context.js';
@@ -76,7 +76,7 @@ export class DecideAndAppend {
     for (let attempt = 1; ; attempt++) {
       const history = attempt === 1 && options.newStream ? [] : await this.eventStore.readStream(stream);
       const version = history.length - 1;
-      const loaded = { state: history.reduce((s, e) => decider.evolve(s, e as unknown as Event), decider.initialState()), version };
+      const loaded = { state: foldEvents(decider, history as unknown as Event[]), version };
       const decided = decideOnStream(decider, loaded, command(this.clock.now()), options);
       const tail = history.at(-1);
       if (decided.events.length === 0) {
