@@ -90,6 +90,9 @@ describe('appendEvents', () => {
     ]);
     expect(out).toMatchObject({ appended: 3, duplicates: 0, rejected: 7 });
     expect(out.results[1].message).toMatch(/description/);
+    // The same wording as the mutation's refusal: both run the same command path.
+    expect(out.results[3].message).toBe('customer nobody not found');
+    expect(out.results[5].message).toBe('cannot keep a promise that is RELEASED');
     expect(await countEvents(prefix)).toBe(3);
   });
 

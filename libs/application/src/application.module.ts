@@ -2,14 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Global, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { systemClock } from '#libs/domain';
-import { RegisterCustomerHandler } from './customers/register-customer.command.js';
-import { MakePromiseHandler } from './promises/make-promise.command.js';
-import { ChangePromiseHandler } from './promises/change-promise.command.js';
-import { RecordErrorHandler } from './errors/record-error.command.js';
-import { ChangeErrorHandler } from './errors/change-error.command.js';
-import { SetErrorCostPolicyHandler } from './cost-policies/set-error-cost-policy.command.js';
 import { DefaultCostPoliciesSeeder } from './cost-policies/default-cost-policies.seeder.js';
 import { DecideAndAppend } from './shared/decide-and-append.js';
+import { DecideHandler } from './shared/decide.command.js';
 import { AppendIntegrationEventsHandler } from './integration/append-integration-events.command.js';
 import { DeadlineWatcher } from './deadlines/deadline-watcher.js';
 import { CLOCK, ID_GENERATOR, type IdGenerator } from './tokens.js';
@@ -28,12 +23,7 @@ const uuidGenerator: IdGenerator = { next: () => randomUUID() };
     { provide: CLOCK, useValue: systemClock },
     { provide: ID_GENERATOR, useValue: uuidGenerator },
     DecideAndAppend,
-    RegisterCustomerHandler,
-    MakePromiseHandler,
-    ChangePromiseHandler,
-    RecordErrorHandler,
-    ChangeErrorHandler,
-    SetErrorCostPolicyHandler,
+    DecideHandler,
     DefaultCostPoliciesSeeder,
     AppendIntegrationEventsHandler,
     DeadlineWatcher,

@@ -31,7 +31,7 @@ import { LiveTopics } from './live/live-topics.pubsub.js';
 import { LiveUpdates } from './live/live-updates.service.js';
 import { SubscriptionResolver } from './live/subscription.resolver.js';
 import { SubscriptionConnections, type ClosableSocket } from './live/subscription-connections.js';
-import { ApiError } from './errors/api-error.js';
+import { DomainError } from '#libs/domain';
 
 export interface GraphqlApiOptions {
   /** Where to write the schema (SDL); undefined keeps it in memory. */
@@ -135,7 +135,7 @@ export class GraphqlApiModule {
                       extra.principal = await connections.connect(extra.socket, key, extra.request.socket.remoteAddress ?? 'unknown');
                       return true;
                     } catch (error) {
-                      if (error instanceof ApiError) return false;
+                      if (error instanceof DomainError) return false;
                       throw error;
                     }
                   },

@@ -1,51 +1,29 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import {
-  DomainError,
-  STORABLE_TEXT_RULE,
-  customerDecider,
-  isStorableText,
-  customerStream,
-  errorIncidentDecider,
-  errorStream,
-  promiseDecider,
-  promiseStream,
-  type Clock,
-  type CustomerCommand,
-  type Decider,
-  type ErrorIncidentCommand,
-  type PromiseCommand,
-} from '#libs/domain';
-import { NO_STREAM, isWrongExpectedRevision, type StoredEvent } from '#libs/event-store';
+import { DomainError, STORABLE_TEXT_RULE, customerStream, foldEvents, isStorableText, type Clock, type ErrorCode } from '#libs/domain';
+import { isWrongExpectedRevision, type StoredEvent } from '#libs/event-store';
 import type { AppConfig } from '#libs/config';
 import { APP_CONFIG, CLOCK, ID_GENERATOR, INTEGRATION_LEDGER, READ_MODEL_SYNC, type IdGenerator } from '../tokens.js';
 import type { CommandContext } from '../shared/command-context.js';
 import type { ReadModelSync } from '../shared/read-model-sync.js';
-import { ApplicationError } from '../shared/application-error.js';
+import {
+  DECIDERS,
+  customerNotFound,
+  decideOnStream,
+  eventMetadata,
+  expectedRevisionOf,
+  targetOf,
+  type AggregateCommand,
+  type AnyDecider,
+} from '../shared/aggregate-command.js';
 import { BatchCollisionError, IdempotencyRaceError, type AcceptedItem, type IntegrationLedger, type StreamWrite } from './integration-ledger.port.js';
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-interface ActionOptions {
-  /** A transition: the aggregate must exist (NOT_FOUND otherwise). */
-  mustExist?: boolean;
-  expectedVersion?: number | null;
-  /** The customer this item refers to must exist, in the store or earlier in the batch. */
-  requiresCustomer?: string;
-}
-
-/** One ERP item as a domain command (without `now`). */
-export type IntegrationAction =
-  | ({ aggregate: 'customer'; command: DistributiveOmit<CustomerCommand, 'now'> } & ActionOptions)
-  | ({ aggregate: 'promise'; command: DistributiveOmit<PromiseCommand, 'now'> } & ActionOptions)
-  | ({ aggregate: 'error'; command: DistributiveOmit<ErrorIncidentCommand, 'now'> } & ActionOptions);
 
 export interface IntegrationItem {
   externalId: string;
   contentHash: string;
-  action?: IntegrationAction;
+  action?: AggregateCommand;
   /** Set when the item failed validation at the edge. */
-  rejection?: { code: string; message: string };
+  rejection?: { code: ErrorCode; message: string };
 }
 
 export type IntegrationOutcome = 'APPENDED' | 'DUPLICATE' | 'REJECTED';
@@ -53,7 +31,7 @@ export type IntegrationOutcome = 'APPENDED' | 'DUPLICATE' | 'REJECTED';
 export interface IntegrationItemResult {
   externalId: string;
   outcome: IntegrationOutcome;
-  code?: string;
+  code?: ErrorCode;
   message?: string;
 }
 
@@ -70,27 +48,11 @@ export class AppendIntegrationEventsCommand extends Command<IntegrationItemResul
 }
 
 interface StreamState {
-  decider: Decider<unknown, unknown, { type: string; data: unknown }>;
+  decider: AnyDecider;
   state: unknown;
   loadedVersion: number;
   /** Decided events, each with the index of the result of the item that decided it. */
   pending: { type: string; data: unknown; result: number }[];
-}
-
-const deciders = { customer: customerDecider, promise: promiseDecider, error: errorIncidentDecider } as unknown as Record<
-  IntegrationAction['aggregate'],
-  StreamState['decider']
->;
-
-function streamOf(action: IntegrationAction): string {
-  switch (action.aggregate) {
-    case 'customer':
-      return customerStream(action.command.customerId);
-    case 'promise':
-      return promiseStream(action.command.promiseId);
-    case 'error':
-      return errorStream(action.command.errorId);
-  }
 }
 
 const MAX_ATTEMPTS = 5;
@@ -117,7 +79,7 @@ export class AppendIntegrationEventsHandler implements ICommandHandler<AppendInt
       } catch (error) {
         const retriable = isWrongExpectedRevision(error) || error instanceof IdempotencyRaceError || error instanceof BatchCollisionError;
         if (!retriable) throw error;
-        if (attempt >= MAX_ATTEMPTS) throw new ApplicationError('CONFLICT', 'the batch kept colliding with concurrent writes; send it again');
+        if (attempt >= MAX_ATTEMPTS) throw new DomainError('CONFLICT', 'the batch kept colliding with concurrent writes; send it again');
       }
     }
   }
@@ -131,7 +93,7 @@ export class AppendIntegrationEventsHandler implements ICommandHandler<AppendInt
     const streamNames = new Set<string>();
     for (const item of items) {
       if (!item.action) continue;
-      streamNames.add(streamOf(item.action));
+      streamNames.add(targetOf(item.action).stream);
       if (item.action.requiresCustomer) streamNames.add(customerStream(item.action.requiresCustomer));
     }
     // Neither read needs the other: one wait instead of two.
@@ -147,16 +109,15 @@ export class AppendIntegrationEventsHandler implements ICommandHandler<AppendInt
     const seenInBatch = new Map<string, string>();
     let lastPosition = 0n;
 
-    const stateOf = (name: string, aggregate: IntegrationAction['aggregate']): StreamState => {
+    const stateOf = (name: string, decider: AnyDecider): StreamState => {
       let stream = streams.get(name);
       if (!stream) {
-        const decider = deciders[aggregate];
         const history: StoredEvent[] = loaded.get(name) ?? [];
         const tail = history.at(-1);
         if (tail && tail.position > lastPosition) lastPosition = tail.position;
         stream = {
           decider,
-          state: history.reduce((s, e) => decider.evolve(s, e), decider.initialState()),
+          state: foldEvents(decider, history),
           loadedVersion: history.length - 1,
           pending: [],
         };
@@ -165,7 +126,7 @@ export class AppendIntegrationEventsHandler implements ICommandHandler<AppendInt
       return stream;
     };
     const customerExists = (id: string) => {
-      const stream = stateOf(customerStream(id), 'customer');
+      const stream = stateOf(customerStream(id), DECIDERS.customer);
       return stream.loadedVersion >= 0 || stream.pending.length > 0;
     };
 
@@ -189,25 +150,22 @@ export class AppendIntegrationEventsHandler implements ICommandHandler<AppendInt
       }
       const action = item.action;
       try {
-        if (action.requiresCustomer && !customerExists(action.requiresCustomer)) {
-          throw new DomainError('NOT_FOUND', `customer ${action.requiresCustomer} not found`);
-        }
-        const stream = stateOf(streamOf(action), action.aggregate);
-        const version = stream.loadedVersion + stream.pending.length;
-        if (action.mustExist && version < 0) {
-          throw new DomainError('NOT_FOUND', `${action.aggregate === 'promise' ? 'promise' : 'error incident'} not found`);
-        }
-        if (action.expectedVersion != null && action.expectedVersion !== version) {
-          throw new ApplicationError('CONFLICT', `stale expectedVersion ${action.expectedVersion}: the current version is ${version}`);
-        }
-        const events = stream.decider.decide({ ...action.command, now }, stream.state);
-        for (const event of events) stream.state = stream.decider.evolve(stream.state, event);
-        stream.pending.push(...events.map((e) => ({ type: e.type, data: e.data, result: results.length })));
+        if (action.requiresCustomer && !customerExists(action.requiresCustomer)) throw customerNotFound(action.requiresCustomer);
+        const target = targetOf(action);
+        const stream = stateOf(target.stream, target.decider);
+        const decided = decideOnStream(
+          stream.decider,
+          { state: stream.state, version: stream.loadedVersion + stream.pending.length },
+          { ...action.command, now },
+          { expectedVersion: action.expectedVersion, mustExist: action.mustExist ? target.notFound : undefined },
+        );
+        stream.state = decided.state;
+        stream.pending.push(...decided.events.map((e) => ({ type: e.type, data: e.data, result: results.length })));
         results.push({ externalId: item.externalId, outcome: 'APPENDED' });
         newlyAccepted.push({ externalId: item.externalId, contentHash: item.contentHash });
         seenInBatch.set(item.externalId, item.contentHash);
       } catch (error) {
-        if (error instanceof DomainError || error instanceof ApplicationError) {
+        if (error instanceof DomainError) {
           results.push({ externalId: item.externalId, outcome: 'REJECTED', code: error.code, message: error.message });
         } else {
           throw error;
@@ -218,12 +176,12 @@ export class AppendIntegrationEventsHandler implements ICommandHandler<AppendInt
     const writes: StreamWrite[] = [];
     const itemIndex = new Map<string, number>();
     // Every event of the batch carries the same metadata: one object, not one per event.
-    const metadata = { ...context, source: `erp:${source}`, actor: context.actor, schemaVersion: 1 };
+    const metadata = eventMetadata({ ...context, source: `erp:${source}` });
     for (const [stream, s] of streams) {
       if (s.pending.length === 0) continue;
       writes.push({
         stream,
-        expectedRevision: s.loadedVersion < 0 ? NO_STREAM : BigInt(s.loadedVersion),
+        expectedRevision: expectedRevisionOf(s.loadedVersion),
         events: s.pending.map((e) => {
           const id = this.ids.next();
           itemIndex.set(id, e.result);

@@ -7,6 +7,7 @@ import { PostgresEventStore, eventStoreMigrations, type ReadStreamOptions, type 
 import { createPool, runMigrations } from '#libs/postgres';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { DecideAndAppend } from './decide-and-append.js';
+import type { AggregateCommand } from './aggregate-command.js';
 
 const clock: Clock = { now: () => new Date() };
 const config = loadConfig({});
@@ -75,5 +76,40 @@ describe('DecideAndAppend', () => {
     const retried = await decisions.run(promiseDecider, promiseStream(id), make(id, 'first'), { context, newStream: true });
     expect(retried.appended).toBe(0);
     expect(await store.readStream(promiseStream(id))).toHaveLength(1);
+  });
+});
+
+describe('DecideAndAppend.execute (every mutation)', () => {
+  const makePromise = (id: string, customerId: string): AggregateCommand => ({
+    aggregate: 'promise',
+    requiresCustomer: customerId,
+    newStream: true,
+    command: { type: 'MakePromise', promiseId: id, customerId, kind: 'DELIVERY', touchPoint: 'HUMAN', description: 'ship it', dueBy },
+  });
+
+  it('refuses a command for an unknown customer with NOT_FOUND naming customerId, appending nothing', async () => {
+    const id = randomUUID();
+    const customerId = `nobody-${randomUUID()}`;
+    await expect(decisions.execute(makePromise(id, customerId), context)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: `customer ${customerId} not found`,
+      fields: { customerId: 'not found' },
+    });
+    expect(await store.readStream(promiseStream(id))).toEqual([]);
+  });
+
+  it('decides on the aggregate the command names, with the metadata of every appended event', async () => {
+    const customerId = randomUUID();
+    await decisions.execute({ aggregate: 'customer', command: { type: 'RegisterCustomer', customerId, name: 'Ada', kind: 'END_USER' } }, context);
+    const id = randomUUID();
+    expect(await decisions.execute(makePromise(id, customerId), context)).toMatchObject({ id, version: 0 });
+    const [made] = await store.readStream(promiseStream(id));
+    expect(made?.metadata).toEqual({ correlationId: 'c', causationId: 'c', actor: 'agent', source: 'test', schemaVersion: 1 });
+    await expect(
+      decisions.execute({ aggregate: 'promise', mustExist: true, expectedVersion: 3, command: { type: 'BreakPromise', promiseId: id, reason: 'late' } }, context),
+    ).rejects.toMatchObject({ code: 'CONFLICT', message: 'stale expectedVersion 3: the current version is 0' });
+    await expect(
+      decisions.execute({ aggregate: 'promise', mustExist: true, command: { type: 'BreakPromise', promiseId: 'nope', reason: 'late' } }, context),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'promise nope not found' });
   });
 });

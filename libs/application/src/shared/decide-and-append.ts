@@ -1,17 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  NO_STREAM,
-  isWrongExpectedRevision,
-  type EventStore,
-  type NewEvent,
-  type StoredEvent,
-} from '#libs/event-store';
-import { DomainError, type Clock, type Decider } from '#libs/domain';
+import { isWrongExpectedRevision, type EventStore, type NewEvent, type StoredEvent } from '#libs/event-store';
+import { DomainError, customerStream, foldEvents, type Clock, type Decider } from '#libs/domain';
 import { APP_CONFIG, CLOCK, EVENT_STORE, ID_GENERATOR, READ_MODEL_SYNC, type IdGenerator } from '../tokens.js';
 import type { AppConfig } from '#libs/config';
-import { ApplicationError } from './application-error.js';
-import type { CommandContext } from './command-context.js';
+import type { CommandContext, CommandResult } from './command-context.js';
 import type { ReadModelSync } from './read-model-sync.js';
+import { customerNotFound, decideOnStream, eventMetadata, expectedRevisionOf, targetOf, type AggregateCommand } from './aggregate-command.js';
 
 interface DomainEvent {
   type: string;
@@ -60,6 +54,19 @@ export class DecideAndAppend {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** A mutation's command: its rules checked, decided on its aggregate's stream and appended. */
+  async execute(command: AggregateCommand, context: CommandContext): Promise<CommandResult> {
+    const target = targetOf(command);
+    if (command.requiresCustomer) await this.requireCustomer(command.requiresCustomer);
+    const decision = await this.run(target.decider, target.stream, (now) => ({ ...command.command, now }), {
+      context,
+      expectedVersion: command.expectedVersion,
+      mustExist: command.mustExist ? target.notFound : undefined,
+      newStream: command.newStream,
+    });
+    return { id: target.id, version: decision.version, position: decision.position };
+  }
+
   async run<Command, State, Event extends DomainEvent>(
     decider: Decider<Command, State, Event>,
     stream: string,
@@ -68,71 +75,46 @@ export class DecideAndAppend {
   ): Promise<Decision<State>> {
     for (let attempt = 1; ; attempt++) {
       const history = attempt === 1 && options.newStream ? [] : await this.eventStore.readStream(stream);
-      if (options.mustExist && history.length === 0) {
-        throw new DomainError('NOT_FOUND', options.mustExist);
-      }
       const version = history.length - 1;
-      if (options.expectedVersion != null && options.expectedVersion !== version) {
-        throw new ApplicationError(
-          'CONFLICT',
-          `stale expectedVersion ${options.expectedVersion}: the current version is ${version}`,
-        );
-      }
-      let state = history.reduce((s, e) => decider.evolve(s, e as unknown as Event), decider.initialState());
-      const events = decider.decide(command(this.clock.now()), state);
+      const loaded = { state: foldEvents(decider, history as unknown as Event[]), version };
+      const decided = decideOnStream(decider, loaded, command(this.clock.now()), options);
       const tail = history.at(-1);
-      if (events.length === 0) {
+      if (decided.events.length === 0) {
         if (tail && options.awaitReadModels !== false) await this.awaitReadModels(tail.position);
-        return { state, version, position: tail?.position ?? 0n, appended: 0 };
+        return { state: decided.state, version, position: tail?.position ?? 0n, appended: 0 };
       }
       try {
-        const appended = events.map((e) => this.toNewEvent(e, options.context));
-        const result = await this.eventStore.appendToStream(stream, appended, {
-          expectedRevision: version < 0 ? NO_STREAM : BigInt(version),
-        });
-        for (const e of events) state = decider.evolve(state, e);
-        if (options.awaitReadModels !== false) await this.awaitReadModels(result.position, appended.map((e) => e.id), Number(result.nextExpectedRevision));
-        return { state, version: Number(result.nextExpectedRevision), position: result.position, appended: events.length };
+        const metadata = eventMetadata(options.context);
+        const appended: NewEvent[] = decided.events.map((e) => ({ id: this.ids.next(), type: e.type, data: e.data, metadata }));
+        const result = await this.eventStore.appendToStream(stream, appended, { expectedRevision: expectedRevisionOf(version) });
+        const next = Number(result.nextExpectedRevision);
+        if (options.awaitReadModels !== false) await this.awaitReadModels(result.position, appended.map((e) => e.id), next);
+        return { state: decided.state, version: next, position: result.position, appended: decided.events.length };
       } catch (error) {
         if (!isWrongExpectedRevision(error)) throw error;
         if (options.expectedVersion != null) {
-          throw new ApplicationError('CONFLICT', `stale expectedVersion ${options.expectedVersion}: the stream changed concurrently`);
+          throw new DomainError('CONFLICT', `stale expectedVersion ${options.expectedVersion}: the stream changed concurrently`);
         }
         if (attempt >= MAX_ATTEMPTS) {
-          throw new ApplicationError('CONFLICT', `gave up after ${MAX_ATTEMPTS} concurrent writes to ${stream}; try again`);
+          throw new DomainError('CONFLICT', `gave up after ${MAX_ATTEMPTS} concurrent writes to ${stream}; try again`);
         }
       }
     }
   }
 
-  /** Refuses with NOT_FOUND (naming the input field) when another aggregate's stream is empty. */
-  async requireStream(stream: string, message: string, field: string): Promise<StoredEvent> {
-    const [first] = await this.eventStore.readStream(stream, { maxCount: 1 });
-    if (!first) throw new DomainError('NOT_FOUND', message, { [field]: 'not found' });
+  /** Refuses with NOT_FOUND (naming `customerId`) when the customer's stream is empty. */
+  async requireCustomer(customerId: string): Promise<StoredEvent> {
+    const [first] = await this.eventStore.readStream(customerStream(customerId), { maxCount: 1 });
+    if (!first) throw customerNotFound(customerId);
     return first;
   }
 
-  private toNewEvent(event: DomainEvent, context: CommandContext): NewEvent {
-    return {
-      id: this.ids.next(),
-      type: event.type,
-      data: event.data,
-      metadata: {
-        correlationId: context.correlationId,
-        causationId: context.causationId ?? context.correlationId,
-        actor: context.actor,
-        source: context.source,
-        schemaVersion: 1,
-      },
-    };
-  }
-
-  /** @throws ApplicationError UNAVAILABLE when a read model parked one of `eventIds` instead of applying it. */
+  /** @throws DomainError UNAVAILABLE when a read model parked one of `eventIds` instead of applying it. */
   private async awaitReadModels(position: bigint, eventIds: readonly string[] = [], version?: number): Promise<void> {
     const unapplied = await this.readModels.waitFor(position, this.config.readYourWritesTimeoutMs, eventIds);
     if (unapplied.length > 0) {
       const projections = [...new Set(unapplied.map((u) => u.projection))].join(', ');
-      throw new ApplicationError(
+      throw new DomainError(
         'UNAVAILABLE',
         `the change was stored${version === undefined ? '' : ` (version ${version})`}, but the ${projections} read model could not apply it: ` +
           `it is parked for an operator ('ledger projections parked'), and views will not show it until it is retried`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import type { DomainErrorCode } from '../shared/domain-error.js';
+import type { ErrorCode } from '../shared/domain-error.js';
 import { minorDigits, type Money, type MoneyJson } from '../shared/money.js';
 import { EARLIEST_MS, LATEST_MS, decideAndCompare, foldFrozen, isInRange, isoOf, outcome, type Outcome } from '../shared/property.spec-helpers.js';
 import { DEFAULT_COST_POLICIES, costPolicyDecider, priceError, type CostPolicy } from './cost-policy.decider.js';
@@ -51,7 +51,7 @@ describe('cost policy decider against a reference model', () => {
           const c = step.repeatOf !== null && commands.length > 0 ? { ...commands[step.repeatOf % commands.length]!, now } : fresh;
           commands.push(c);
           const cost = formatted(c.costPerError);
-          const violations: DomainErrorCode[] =
+          const violations: ErrorCode[] =
             !KINDS.includes(c.customerKind) || !TYPES.includes(c.errorType) || !isInRange(c.effectiveFrom) || cost === null ? ['BAD_USER_INPUT'] : [];
           const latest = isInRange(c.effectiveFrom)
             ? policies.filter((p) => p.customerKind === c.customerKind && p.errorType === c.errorType && p.effectiveFrom === isoOf(c.effectiveFrom.getTime())).at(-1)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import type { DomainErrorCode } from '../shared/domain-error.js';
+import type { ErrorCode } from '../shared/domain-error.js';
 import {
   decideAndCompare,
   expectedOptionalText,
@@ -56,7 +56,7 @@ function expected(m: Model | null, c: RegisterCustomer): Outcome<CustomerEvent> 
   const email = expectedOptionalText(c.email, 320);
   const bad = !isValidId(c.customerId) || name === null || !KINDS.includes(c.kind) || region === null || email === null ||
     (email.value !== undefined && !plausibleEmail(email.value));
-  const violations: DomainErrorCode[] = bad ? ['BAD_USER_INPUT'] : [];
+  const violations: ErrorCode[] = bad ? ['BAD_USER_INPUT'] : [];
   if (m !== null) {
     if (!(m.name === name && m.kind === c.kind && m.region === region?.value && m.email === email?.value)) violations.push('CONFLICT');
     return outcome(violations, () => []);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import type { DomainErrorCode } from '../shared/domain-error.js';
+import type { ErrorCode } from '../shared/domain-error.js';
 import { minorDigits, type Money, type MoneyJson } from '../shared/money.js';
 import {
   advanceArb,
@@ -123,7 +123,7 @@ function expected(m: Model | null, c: ErrorIncidentCommand): Outcome<ErrorIncide
       const cost = c.cost === undefined ? undefined : expectedMoney(c.cost);
       const bad = !isValidId(c.errorId) || !isValidId(c.customerId) || !TYPES.includes(c.errorType) ||
         (c.occurredAt !== undefined && !isInRange(c.occurredAt)) || reference === null || description === null || cost === null;
-      const violations: DomainErrorCode[] = bad ? ['BAD_USER_INPUT'] : [];
+      const violations: ErrorCode[] = bad ? ['BAD_USER_INPUT'] : [];
       if (m !== null) {
         const same = m.customerId === c.customerId && m.errorType === c.errorType && m.reference === reference?.value &&
           m.description === description?.value && JSON.stringify(m.cost) === JSON.stringify(cost) &&
@@ -142,13 +142,13 @@ function expected(m: Model | null, c: ErrorIncidentCommand): Outcome<ErrorIncide
       }]);
     }
     case 'ResolveError': {
-      const violations: DomainErrorCode[] = m === null ? ['NOT_FOUND'] : m.status !== 'OPEN' ? ['INVALID_STATE'] : [];
+      const violations: ErrorCode[] = m === null ? ['NOT_FOUND'] : m.status !== 'OPEN' ? ['INVALID_STATE'] : [];
       const resolution = expectedText(c.resolution, 2_000);
       if (resolution === null) violations.push('BAD_USER_INPUT');
       return outcome(violations, () => [{ type: 'ErrorResolved', data: { ...ref(m!), resolution: resolution!, resolvedAt: isoOf(now) } }]);
     }
     case 'VoidError': {
-      const violations: DomainErrorCode[] = m === null ? ['NOT_FOUND'] : m.status === 'VOIDED' ? ['INVALID_STATE'] : [];
+      const violations: ErrorCode[] = m === null ? ['NOT_FOUND'] : m.status === 'VOIDED' ? ['INVALID_STATE'] : [];
       const reason = expectedText(c.reason, 2_000);
       if (reason === null) violations.push('BAD_USER_INPUT');
       return outcome(violations, () => [{ type: 'ErrorVoided', data: { ...ref(m!), reason: reason!, voidedAt: isoOf(now) } }]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import type { DomainErrorCode } from '../shared/domain-error.js';
+import type { ErrorCode } from '../shared/domain-error.js';
 import {
   DAY,
   advanceArb,
@@ -121,7 +121,7 @@ const scenarioArb = fc.record({
 });
 
 const ref = (m: Model) => ({ promiseId: m.promiseId, customerId: m.customerId });
-const notOpen = (m: Model | null): DomainErrorCode[] => (m === null ? ['NOT_FOUND'] : m.status !== 'OPEN' ? ['INVALID_STATE'] : []);
+const notOpen = (m: Model | null): ErrorCode[] => (m === null ? ['NOT_FOUND'] : m.status !== 'OPEN' ? ['INVALID_STATE'] : []);
 const optionalWhen = (given: Date | undefined, now: number): number | null => (given === undefined ? now : isInRange(given) ? given.getTime() : null);
 
 /** What the spec says the command does to the promise the model holds. */
@@ -132,7 +132,7 @@ function expected(m: Model | null, c: PromiseCommand): Outcome<PromiseEvent> {
       const description = expectedText(c.description, 2_000);
       const bad = !isValidId(c.promiseId) || !isValidId(c.customerId) || description === null || !KINDS.includes(c.kind) ||
         !TOUCH_POINTS.includes(c.touchPoint) || !isInRange(c.dueBy) || (c.madeAt !== undefined && !isInRange(c.madeAt));
-      const violations: DomainErrorCode[] = bad ? ['BAD_USER_INPUT'] : [];
+      const violations: ErrorCode[] = bad ? ['BAD_USER_INPUT'] : [];
       if (m !== null) {
         // A retry compares what the caller gave; madeAt only when given.
         const same = m.customerId === c.customerId && m.kind === c.kind && m.touchPoint === c.touchPoint && m.description === description &&
@@ -193,7 +193,7 @@ function expected(m: Model | null, c: PromiseCommand): Outcome<PromiseEvent> {
       return outcome(violations, () => [{ type: 'PromiseReleased', data: { ...ref(m!), reason: reason!, releasedAt: isoOf(now) } }]);
     }
     case 'FulfilPromiseLate': {
-      const violations: DomainErrorCode[] = m === null ? ['NOT_FOUND'] : m.status !== 'BROKEN' || m.fulfilledAt !== undefined ? ['INVALID_STATE'] : [];
+      const violations: ErrorCode[] = m === null ? ['NOT_FOUND'] : m.status !== 'BROKEN' || m.fulfilledAt !== undefined ? ['INVALID_STATE'] : [];
       const fulfilledAt = optionalWhen(c.fulfilledAt, now);
       const evidence = expectedOptionalText(c.evidence, 2_000);
       if (fulfilledAt === null || evidence === null) violations.push('BAD_USER_INPUT');

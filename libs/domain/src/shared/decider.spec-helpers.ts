@@ -1,5 +1,5 @@
 import { expect } from '@jest/globals';
-import { DomainError, type DomainErrorCode } from './domain-error.js';
+import { DomainError, type ErrorCode } from './domain-error.js';
 import { foldEvents, type Decider } from './decider.js';
 
 /** Frozen deeply, so a decider that mutates its state or the given events throws (ESM is strict mode). */
@@ -42,7 +42,7 @@ export function spec<C, S, E>(decider: Decider<C, S, E>) {
       const run = () => safe.decide(deepFreeze(command), foldEvents(safe, deepFreeze(given)));
       return {
         then: (expected: E[]) => expect(run()).toStrictEqual(expected),
-        thenRefused: (code: DomainErrorCode, field?: string) => {
+        thenRefused: (code: ErrorCode, field?: string) => {
           const error = refusal(run);
           expect(error.code).toBe(code);
           if (field !== undefined) expect(Object.keys(error.fields ?? {})).toContain(field);

@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals';
 import fc from 'fast-check';
-import { DomainError, type DomainErrorCode } from './domain-error.js';
+import { DomainError, type ErrorCode } from './domain-error.js';
 import { deepFreeze, frozen } from './decider.spec-helpers.js';
 import { foldEvents, type Decider } from './decider.js';
 
@@ -119,10 +119,10 @@ export const startArb = fc.oneof(
 );
 
 /** What the model says a command does: these events, or a refusal with one of these codes. */
-export type Outcome<E> = { events: E[] } | { refused: DomainErrorCode[] };
+export type Outcome<E> = { events: E[] } | { refused: ErrorCode[] };
 
 /** A refusal for every rule the command breaks (the decider may report any one of them), or the events. */
-export function outcome<E>(violations: DomainErrorCode[], events: () => E[]): Outcome<E> {
+export function outcome<E>(violations: ErrorCode[], events: () => E[]): Outcome<E> {
   return violations.length > 0 ? { refused: violations } : { events: events() };
 }
 

@@ -2,7 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import type { Principal } from '#libs/access';
-import { ApiError } from '../errors/api-error.js';
+import { DomainError } from '#libs/domain';
 import type { GraphqlContext } from '../common/request-context.js';
 import { ALLOWED_ROLES } from './allow.decorator.js';
 import { RequestAuthentication, bearer } from './request-authentication.js';
@@ -25,7 +25,7 @@ export class AuthGuard implements CanActivate {
     const principal = gqlContext.connectionPrincipal ?? gqlContext.req.principal ?? (await this.authenticate(gqlContext));
     const allowed = this.reflector.getAllAndOverride<string[] | undefined>(ALLOWED_ROLES, [context.getHandler(), context.getClass()]);
     if (principal.role !== 'ADMIN' && !allowed?.includes(principal.role)) {
-      throw new ApiError('FORBIDDEN', `the ${principal.role} role may not run ${gql.getInfo<{ fieldName: string }>().fieldName}`);
+      throw new DomainError('FORBIDDEN', `the ${principal.role} role may not run ${gql.getInfo<{ fieldName: string }>().fieldName}`);
     }
     return true;
   }

@@ -4,7 +4,7 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { ApiKeyStore, AuthenticationError, Authenticator, type Principal } from '#libs/access';
 import { APP_CONFIG } from '#libs/application';
 import { isLoopback, type AppConfig } from '#libs/config';
-import { ApiError } from '../errors/api-error.js';
+import { DomainError } from '#libs/domain';
 
 /** Failed key checks a client address may make per minute before it must wait. */
 export const FAILED_AUTHENTICATIONS_PER_MINUTE = 20;
@@ -44,13 +44,13 @@ export class RequestAuthentication {
 
   /**
    * The principal of one operation (HTTP request or subscription connection).
-   * @throws ApiError UNAUTHENTICATED, or RATE_LIMITED with the seconds to wait.
+   * @throws DomainError UNAUTHENTICATED, or RATE_LIMITED with the seconds to wait.
    */
   async principal(key: string | undefined, client: string): Promise<Principal> {
     const digest = key === undefined ? undefined : createHash('sha256').update(key).digest('base64');
     const failed = await this.failures.get(client);
     if (failed && failed.consumedPoints >= FAILED_AUTHENTICATIONS_PER_MINUTE && !(digest && this.provenKeys.has(digest))) {
-      throw new ApiError('RATE_LIMITED', `too many failed authentications from this address; retry in ${retryAfter(failed)} s`, undefined, retryAfter(failed));
+      throw new DomainError('RATE_LIMITED', `too many failed authentications from this address; retry in ${retryAfter(failed)} s`, undefined, retryAfter(failed));
     }
     let principal: Principal;
     try {
@@ -58,7 +58,7 @@ export class RequestAuthentication {
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
       await this.failures.consume(client).catch(() => undefined);
-      throw new ApiError('UNAUTHENTICATED', error.message);
+      throw new DomainError('UNAUTHENTICATED', error.message);
     }
     if (digest && !this.provenKeys.has(digest)) {
       if (this.provenKeys.size >= 10_000) this.provenKeys.clear();
@@ -69,7 +69,7 @@ export class RequestAuthentication {
         await this.operations.consume(principal.keyId);
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        throw new ApiError('RATE_LIMITED', `rate limit reached; retry in ${retryAfter(rejection)} s`, undefined, retryAfter(rejection));
+        throw new DomainError('RATE_LIMITED', `rate limit reached; retry in ${retryAfter(rejection)} s`, undefined, retryAfter(rejection));
       }
     }
     return principal;

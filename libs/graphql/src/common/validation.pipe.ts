@@ -1,5 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { ApplicationError } from '#libs/application';
+import { DomainError } from '#libs/domain';
 
 function collect(errors: ValidationError[], prefix: string, into: Record<string, string>): void {
   for (const error of errors) {
@@ -21,6 +21,6 @@ export const argumentValidationPipe = new ValidationPipe({
     const summary = Object.entries(fields)
       .map(([field, reason]) => `${field}: ${reason}`)
       .join('; ');
-    return new ApplicationError('BAD_USER_INPUT', `invalid input: ${summary}`, fields);
+    return new DomainError('BAD_USER_INPUT', `invalid input: ${summary}`, fields);
   },
 });

@@ -1,14 +1,15 @@
 import { Allow } from '../auth/allow.decorator.js';
 import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApplicationError, CLOCK, SetErrorCostPolicyCommand } from '#libs/application';
-import type { Clock } from '#libs/domain';
+import { CLOCK, DecideCommand } from '#libs/application';
+import { DomainError, type Clock } from '#libs/domain';
 import { Inject } from '@nestjs/common';
 import type { ReadSide } from '#libs/projections';
 import { READ_SIDE } from '../common/read-side.token.js';
 import { DateTimeScalar } from '../scalars.js';
 import { CustomerKind, ErrorCostGroup } from '../common/enums.js';
 import { commandContext, type GraphqlContext } from '../common/request-context.js';
+import { toCommand } from '../commands/input-commands.mapping.js';
 import { PromiseLedger } from '../ledger/promise-ledger.type.js';
 import { ErrorCostForecast, ErrorCostPolicy, ErrorCostRow, SetErrorCostPolicyInput } from './error-cost.types.js';
 
@@ -56,7 +57,7 @@ export class ErrorCostResolver {
     @Args('windowDays', { type: () => Int, nullable: true, defaultValue: 90 }) windowDays: number,
   ) {
     if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > MAX_WINDOW_DAYS) {
-      throw new ApplicationError('BAD_USER_INPUT', `windowDays must be between 1 and ${MAX_WINDOW_DAYS}`, {
+      throw new DomainError('BAD_USER_INPUT', `windowDays must be between 1 and ${MAX_WINDOW_DAYS}`, {
         windowDays: `must be between 1 and ${MAX_WINDOW_DAYS}`,
       });
     }
@@ -72,7 +73,7 @@ export class ErrorCostResolver {
   @Mutation(() => ErrorCostPolicy)
   @Allow('FINANCE')
   async setErrorCostPolicy(@Args('input') input: SetErrorCostPolicyInput, @Context() context: GraphqlContext) {
-    await this.commands.execute(new SetErrorCostPolicyCommand(input, commandContext(context)));
+    await this.commands.execute(new DecideCommand(toCommand.setErrorCostPolicy(input), commandContext(context)));
     const policies = await this.readSide.errorCosts.errorCostPolicies();
     const set = policies.findLast(
       (p) =>
@@ -80,7 +81,7 @@ export class ErrorCostResolver {
         p.errorType === input.errorType &&
         p.effectiveFrom.getTime() === input.effectiveFrom.getTime(),
     );
-    if (!set) throw new ApplicationError('UNAVAILABLE', 'the policy is not in the read model yet');
+    if (!set) throw new DomainError('UNAVAILABLE', 'the policy is not in the read model yet');
     return set;
   }
 }

@@ -2,10 +2,11 @@ import { Inject } from '@nestjs/common';
 import { Allow } from '../auth/allow.decorator.js';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
-import { RegisterCustomerCommand } from '#libs/application';
+import { DecideCommand, ID_GENERATOR, type IdGenerator } from '#libs/application';
 import type { ReadSide } from '#libs/projections';
 import { READ_SIDE } from '../common/read-side.token.js';
 import { DateTimeScalar } from '../scalars.js';
+import { toCommand } from '../commands/input-commands.mapping.js';
 import { CustomerKind, ErrorStatus, PromiseStatus } from '../common/enums.js';
 import { toConnection } from '../common/page.type.js';
 import { found, pageSize } from '../common/paging.js';
@@ -23,6 +24,7 @@ export class CustomerResolver {
   constructor(
     @Inject(READ_SIDE) private readonly readSide: ReadSide,
     private readonly commands: CommandBus,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
   @Query(() => Customer, { nullable: true })
@@ -44,7 +46,8 @@ export class CustomerResolver {
   @Mutation(() => Customer)
   @Allow('AGENT')
   async registerCustomer(@Args('input') input: RegisterCustomerInput, @Context() context: GraphqlContext) {
-    const result = await this.commands.execute(new RegisterCustomerCommand(input, commandContext(context)));
+    const command = toCommand.registerCustomer(input, () => this.ids.next());
+    const result = await this.commands.execute(new DecideCommand(command, commandContext(context)));
     return found(await this.readSide.customers.customer(result.id), `customer ${result.id}`);
   }
 

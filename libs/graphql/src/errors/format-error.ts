@@ -1,39 +1,65 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
-
-/** The codes product.md promises in `extensions.code`. */
-export type ApiErrorCode =
-  | 'BAD_USER_INPUT'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'INVALID_STATE'
-  | 'RATE_LIMITED'
-  | 'UNAVAILABLE'
-  | 'INTERNAL_SERVER_ERROR';
-
-/** A coded error any layer may throw; `fields` names offending input fields. */
-export interface CodedError {
-  code: string;
-  message: string;
-  fields?: Record<string, string>;
-}
-
-const API_CODES = new Set<string>([
-  'BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'INVALID_STATE', 'RATE_LIMITED', 'UNAVAILABLE',
-]);
+import { HeaderMap } from '@apollo/server';
+import { AuthenticationError } from '#libs/access';
+import { DomainError, isErrorCode, unreachable, type ErrorCode } from '#libs/domain';
+import { EventStoreError } from '#libs/event-store';
+import { InvalidCursorError, ProjectionLagError } from '#libs/projections';
 
 // Apollo's own codes for a malformed request: the caller's mistake, so BAD_USER_INPUT.
 const CALLER_MISTAKES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
 
-const isCoded = (error: unknown): error is CodedError =>
-  typeof error === 'object' && error !== null && typeof (error as CodedError).code === 'string' && API_CODES.has((error as CodedError).code);
+/**
+ * The coded errors of libs that may not depend on the domain (event store, access) or keep their
+ * own (the read side's cursor and lag errors), as the one coded type.
+ */
+export function asDomainError(error: unknown): DomainError | undefined {
+  if (error instanceof DomainError) return error;
+  if (error instanceof InvalidCursorError) return new DomainError('BAD_USER_INPUT', error.message, error.fields);
+  if (error instanceof ProjectionLagError) return new DomainError('UNAVAILABLE', error.message);
+  if (error instanceof AuthenticationError) return new DomainError('UNAUTHENTICATED', error.message);
+  // A wrong expected revision is retried or turned into CONFLICT by the application; one that gets
+  // here is a bug, reported as an internal error.
+  if (error instanceof EventStoreError && error.code !== 'WRONG_EXPECTED_REVISION') return new DomainError(error.code, error.message);
+  return undefined;
+}
 
-/** Maps a coded error from any layer to the GraphQL error a client sees. */
-export function toGraphQLError(error: CodedError): GraphQLError {
+/** What a code is in GraphQL: `extensions.code`, and the HTTP status of a refusal before any resolver ran. */
+export function graphqlCodeOf(code: ErrorCode): { code: string; status: number } {
+  switch (code) {
+    case 'BAD_USER_INPUT':
+      return { code, status: 400 };
+    case 'UNAUTHENTICATED':
+      return { code, status: 401 };
+    case 'FORBIDDEN':
+      return { code, status: 403 };
+    case 'NOT_FOUND':
+      return { code, status: 404 };
+    case 'CONFLICT':
+      return { code, status: 409 };
+    case 'INVALID_STATE':
+      return { code, status: 422 };
+    case 'RATE_LIMITED':
+      return { code, status: 429 };
+    case 'UNAVAILABLE':
+      return { code, status: 503 };
+    default:
+      return unreachable(code);
+  }
+}
+
+const extensionsOf = (error: DomainError) => ({
+  code: graphqlCodeOf(error.code).code,
+  ...(error.fields ? { fields: error.fields } : {}),
+});
+
+/** A refusal before any resolver ran, as the HTTP answer it is: its status, and Retry-After when it says when. */
+export function asHttpError(error: DomainError): GraphQLError {
+  const headers = new HeaderMap();
+  if (error.retryAfterSeconds !== undefined) headers.set('retry-after', String(error.retryAfterSeconds));
   return new GraphQLError(error.message, {
-    extensions: { code: error.code, ...(error.fields ? { fields: error.fields } : {}) },
+    originalError: error,
+    extensions: { ...extensionsOf(error), http: { status: graphqlCodeOf(error.code).status, headers } },
   });
 }
 
@@ -49,17 +75,12 @@ export function formatError(
 ): GraphQLFormattedError {
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
   const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
-  if (isCoded(original)) {
-    return {
-      ...base,
-      message: original.message,
-      extensions: { code: original.code, ...(original.fields ? { fields: original.fields } : {}) },
-    };
-  }
+  const coded = asDomainError(original);
+  if (coded) return { ...base, message: coded.message, extensions: extensionsOf(coded) };
   const code = formatted.extensions?.code;
-  if (typeof code === 'string' && (API_CODES.has(code) || CALLER_MISTAKES.has(code))) {
+  if (isErrorCode(code) || (typeof code === 'string' && CALLER_MISTAKES.has(code))) {
     const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
-    return { ...base, extensions: { ...extensions, code: API_CODES.has(code) ? code : 'BAD_USER_INPUT' } };
+    return { ...base, extensions: { ...extensions, code: isErrorCode(code) ? graphqlCodeOf(code).code : 'BAD_USER_INPUT' } };
   }
   // An error outside any resolver (no path) comes from parsing, validating or coercing the
   // request's variables: the caller's mistake.

@@ -159,6 +159,7 @@ describe('toIntegrationItem', () => {
       action: {
         aggregate: 'error',
         requiresCustomer: 'C-1001',
+        newStream: true,
         command: {
           type: 'RecordError',
           errorId: '81307202-a610-563d-ae0e-d3e15986c2de',

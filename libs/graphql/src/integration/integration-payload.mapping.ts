@@ -2,8 +2,8 @@ import { hash } from 'node:crypto';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
 import { GraphQLError } from 'graphql';
-import type { IntegrationAction, IntegrationItem } from '#libs/application';
-import { DomainError, STORABLE_TEXT_RULE, findUnstorableText, isStorableText, parseMoney } from '#libs/domain';
+import type { AggregateCommand, IntegrationItem } from '#libs/application';
+import { DomainError, STORABLE_TEXT_RULE, findUnstorableText, isStorableText } from '#libs/domain';
 import { DateTimeScalar } from '../scalars.js';
 import { RegisterCustomerInput } from '../customers/register-customer.input.js';
 import { RecordErrorInput, ResolveErrorInput, VoidErrorInput } from '../errors/error-incident.type.js';
@@ -16,6 +16,7 @@ import {
   ReleasePromiseInput,
 } from '../promises/promise.inputs.js';
 import { MoneyInput } from '../common/money.type.js';
+import { toCommand, type NewId } from '../commands/input-commands.mapping.js';
 import type { IntegrationEventInput, IntegrationEventType } from './append-events.types.js';
 import { compilePayloadCheck, inputFields, type PayloadCheck } from './integration-payload.validator.js';
 
@@ -24,129 +25,24 @@ interface PayloadRule<T> {
   input: ClassConstructor<T>;
   /** The class of each @ValidateNested property of `input`. */
   nested?: Record<string, ClassConstructor<object>>;
-  dates: string[];
-  /** `defaultId` derives the id of a create sent without one. */
-  toAction(payload: T, defaultId: () => string): IntegrationAction;
+  dates: (keyof T & string)[];
+  /** The mutation's own mapping; `newId` derives the id of a create sent without one. */
+  toCommand(payload: T, newId: NewId): AggregateCommand;
 }
 
 const rule = <T>(r: PayloadRule<T>) => r as PayloadRule<unknown>;
 
 const RULES: Record<IntegrationEventType, PayloadRule<unknown>> = {
-  CUSTOMER_REGISTERED: rule<RegisterCustomerInput>({
-    input: RegisterCustomerInput,
-    dates: [],
-    toAction: (p, id) => ({
-      aggregate: 'customer',
-      command: { type: 'RegisterCustomer', customerId: p.id ?? id(), name: p.name, kind: p.kind, region: p.region ?? undefined, email: p.email ?? undefined },
-    }),
-  }),
-  PROMISE_MADE: rule<MakePromiseInput>({
-    input: MakePromiseInput,
-    dates: ['dueBy', 'madeAt'],
-    toAction: (p, id) => ({
-      aggregate: 'promise',
-      requiresCustomer: p.customerId,
-      command: {
-        type: 'MakePromise',
-        promiseId: p.id ?? id(),
-        customerId: p.customerId,
-        kind: p.kind,
-        touchPoint: p.touchPoint ?? 'HUMAN',
-        description: p.description,
-        dueBy: p.dueBy,
-        madeAt: p.madeAt ?? undefined,
-      },
-    }),
-  }),
-  PROMISE_AMENDED: rule<AmendPromiseInput>({
-    input: AmendPromiseInput,
-    dates: ['dueBy'],
-    toAction: (p) => ({
-      aggregate: 'promise',
-      mustExist: true,
-      expectedVersion: p.expectedVersion,
-      command: { type: 'AmendPromise', promiseId: p.id, dueBy: p.dueBy, reason: p.reason },
-    }),
-  }),
-  PROMISE_KEPT: rule<KeepPromiseInput>({
-    input: KeepPromiseInput,
-    dates: ['keptAt'],
-    toAction: (p) => ({
-      aggregate: 'promise',
-      mustExist: true,
-      expectedVersion: p.expectedVersion,
-      command: { type: 'KeepPromise', promiseId: p.id, keptAt: p.keptAt ?? undefined, evidence: p.evidence ?? undefined },
-    }),
-  }),
-  PROMISE_BROKEN: rule<BreakPromiseInput>({
-    input: BreakPromiseInput,
-    dates: [],
-    toAction: (p) => ({
-      aggregate: 'promise',
-      mustExist: true,
-      expectedVersion: p.expectedVersion,
-      command: { type: 'BreakPromise', promiseId: p.id, reason: p.reason },
-    }),
-  }),
-  PROMISE_RELEASED: rule<ReleasePromiseInput>({
-    input: ReleasePromiseInput,
-    dates: [],
-    toAction: (p) => ({
-      aggregate: 'promise',
-      mustExist: true,
-      expectedVersion: p.expectedVersion,
-      command: { type: 'ReleasePromise', promiseId: p.id, reason: p.reason },
-    }),
-  }),
-  PROMISE_FULFILLED_LATE: rule<FulfilPromiseLateInput>({
-    input: FulfilPromiseLateInput,
-    dates: ['fulfilledAt'],
-    toAction: (p) => ({
-      aggregate: 'promise',
-      mustExist: true,
-      expectedVersion: p.expectedVersion,
-      command: { type: 'FulfilPromiseLate', promiseId: p.id, fulfilledAt: p.fulfilledAt ?? undefined, evidence: p.evidence ?? undefined },
-    }),
-  }),
-  ERROR_RECORDED: rule<RecordErrorInput>({
-    input: RecordErrorInput,
-    nested: { cost: MoneyInput },
-    dates: ['occurredAt'],
-    toAction: (p, id) => ({
-      aggregate: 'error',
-      requiresCustomer: p.customerId,
-      command: {
-        type: 'RecordError',
-        errorId: p.id ?? id(),
-        customerId: p.customerId,
-        errorType: p.type,
-        occurredAt: p.occurredAt ?? undefined,
-        reference: p.reference ?? undefined,
-        description: p.description ?? undefined,
-        cost: p.cost ? parseMoney(p.cost, 'cost.amount') : undefined,
-      },
-    }),
-  }),
-  ERROR_RESOLVED: rule<ResolveErrorInput>({
-    input: ResolveErrorInput,
-    dates: [],
-    toAction: (p) => ({
-      aggregate: 'error',
-      mustExist: true,
-      expectedVersion: p.expectedVersion,
-      command: { type: 'ResolveError', errorId: p.id, resolution: p.resolution },
-    }),
-  }),
-  ERROR_VOIDED: rule<VoidErrorInput>({
-    input: VoidErrorInput,
-    dates: [],
-    toAction: (p) => ({
-      aggregate: 'error',
-      mustExist: true,
-      expectedVersion: p.expectedVersion,
-      command: { type: 'VoidError', errorId: p.id, reason: p.reason },
-    }),
-  }),
+  CUSTOMER_REGISTERED: rule({ input: RegisterCustomerInput, dates: [], toCommand: toCommand.registerCustomer }),
+  PROMISE_MADE: rule({ input: MakePromiseInput, dates: ['dueBy', 'madeAt'], toCommand: toCommand.makePromise }),
+  PROMISE_AMENDED: rule({ input: AmendPromiseInput, dates: ['dueBy'], toCommand: toCommand.amendPromise }),
+  PROMISE_KEPT: rule({ input: KeepPromiseInput, dates: ['keptAt'], toCommand: toCommand.keepPromise }),
+  PROMISE_BROKEN: rule({ input: BreakPromiseInput, dates: [], toCommand: toCommand.breakPromise }),
+  PROMISE_RELEASED: rule({ input: ReleasePromiseInput, dates: [], toCommand: toCommand.releasePromise }),
+  PROMISE_FULFILLED_LATE: rule({ input: FulfilPromiseLateInput, dates: ['fulfilledAt'], toCommand: toCommand.fulfilPromiseLate }),
+  ERROR_RECORDED: rule({ input: RecordErrorInput, nested: { cost: MoneyInput }, dates: ['occurredAt'], toCommand: toCommand.recordError }),
+  ERROR_RESOLVED: rule({ input: ResolveErrorInput, dates: [], toCommand: toCommand.resolveError }),
+  ERROR_VOIDED: rule({ input: VoidErrorInput, dates: [], toCommand: toCommand.voidError }),
 };
 
 const CHECKS = Object.fromEntries(
@@ -208,7 +104,7 @@ export function toIntegrationItem(source: string, event: IntegrationEventInput):
   const refuse = (message: string, contentHash = '') => ({
     externalId: event.externalId,
     contentHash,
-    rejection: { code: 'BAD_USER_INPUT', message },
+    rejection: { code: 'BAD_USER_INPUT' as const, message },
   });
   if (!isStorableText(event.externalId)) return refuse(`externalId: ${STORABLE_TEXT_RULE}`);
   const payload = event.payload;
@@ -239,7 +135,7 @@ export function toIntegrationItem(source: string, event: IntegrationEventInput):
   }
   const toItem = (input: unknown): IntegrationItem => {
     try {
-      return { ...base, action: r.toAction(input, () => derivedId(source, event.externalId)) };
+      return { ...base, action: r.toCommand(input, () => derivedId(source, event.externalId)) };
     } catch (error) {
       if (error instanceof DomainError) return { ...base, rejection: { code: error.code, message: error.message } };
       throw error;

@@ -2,7 +2,7 @@ import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
 import { AppendIntegrationEventsCommand } from '#libs/application';
 import { Allow } from '../auth/allow.decorator.js';
-import { ApiError } from '../errors/api-error.js';
+import { DomainError } from '#libs/domain';
 import { commandContext, type GraphqlContext } from '../common/request-context.js';
 import { argumentValidationPipe } from '../common/validation.pipe.js';
 import { AppendEventsInput, AppendEventsResult, IntegrationEventInput } from './append-events.types.js';
@@ -49,7 +49,7 @@ export class IntegrationResolver {
     const input = args;
     const bytes = jsonByteLength(input.events);
     if (bytes > MAX_BATCH_BYTES) {
-      throw new ApiError('BAD_USER_INPUT', `a batch may hold at most 5 MB of events (got ${bytes} bytes)`, { events: 'too large' });
+      throw new DomainError('BAD_USER_INPUT', `a batch may hold at most 5 MB of events (got ${bytes} bytes)`, { events: 'too large' });
     }
     const items = await toIntegrationItems(input.source, input.events);
     const results = await this.commands.execute(new AppendIntegrationEventsCommand(input.source, items, commandContext(context), awaitReadModels));

@@ -1,22 +1,11 @@
-import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
 import type { RequestAuthentication } from '../auth/request-authentication.js';
 import { bearer } from '../auth/request-authentication.js';
-import { ApiError } from '../errors/api-error.js';
+import { DomainError } from '#libs/domain';
+import { asHttpError } from '../errors/format-error.js';
 import type { GraphqlContext } from '../common/request-context.js';
 import { operationLimits } from './query-limits.plugin.js';
-
-const STATUS: Partial<Record<ApiError['code'], number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429, BAD_USER_INPUT: 400 };
-
-/** An edge refusal as the HTTP answer it is: its status, and Retry-After when it says when. */
-export function asHttpError(error: ApiError): GraphQLError {
-  const headers = new HeaderMap();
-  if (error.retryAfterSeconds !== undefined) headers.set('retry-after', String(error.retryAfterSeconds));
-  return new GraphQLError(error.message, {
-    originalError: error,
-    extensions: { code: error.code, http: { status: STATUS[error.code] ?? 400, headers } },
-  });
-}
 
 /**
  * What every HTTP operation passes before any resolver runs, in this order: who the caller is
@@ -34,7 +23,7 @@ export function operationGatePlugin(schema: () => GraphQLSchema, authentication:
             try {
               req.principal = await authentication.principal(bearer(req.headers.authorization), req.ip ?? 'unknown');
             } catch (error) {
-              if (error instanceof ApiError) throw asHttpError(error);
+              if (error instanceof DomainError) throw asHttpError(error);
               throw error;
             }
           }

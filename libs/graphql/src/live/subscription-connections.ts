@@ -33,7 +33,7 @@ export class SubscriptionConnections implements OnModuleInit, OnApplicationShutd
     clearInterval(this.timer);
   }
 
-  /** The connection's principal; it is watched from now on. @throws ApiError when refused. */
+  /** The connection's principal; it is watched from now on. @throws DomainError when refused. */
   async connect(socket: ClosableSocket, key: string | undefined, client: string): Promise<Principal> {
     const principal = await this.authentication.principal(key, client);
     this.open.set(socket, key);

@@ -5,12 +5,15 @@ import { PromiseKind, TouchPoint } from '../common/enums.js';
 
 const REASON = 2_000;
 
+/** A promise made without a touch point was made by a person. */
+export const DEFAULT_TOUCH_POINT: TouchPoint = TouchPoint.HUMAN;
+
 @InputType()
 export class MakePromiseInput {
   @Field(() => ID, { nullable: true }) @IsOptional() @IsString() @MinLength(1) @MaxLength(100) id?: string | null;
   @Field(() => ID) @IsString() @MinLength(1) @MaxLength(100) customerId: string;
   @Field(() => PromiseKind) @IsIn(Object.values(PromiseKind)) kind: PromiseKind;
-  @Field(() => TouchPoint, { nullable: true, defaultValue: 'HUMAN' }) @IsOptional() @IsIn(Object.values(TouchPoint)) touchPoint?: TouchPoint | null;
+  @Field(() => TouchPoint, { nullable: true, defaultValue: DEFAULT_TOUCH_POINT }) @IsOptional() @IsIn(Object.values(TouchPoint)) touchPoint?: TouchPoint | null;
   @Field() @IsString() @MinLength(1) @MaxLength(REASON) description: string;
   @Field(() => DateTimeScalar) @IsDate() dueBy: Date;
   @Field(() => DateTimeScalar, { nullable: true }) @IsOptional() @IsDate() madeAt?: Date | null;

@@ -2,13 +2,14 @@ import { Inject } from '@nestjs/common';
 import { Allow } from '../auth/allow.decorator.js';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
-import { ChangePromiseCommand, MakePromiseCommand, type CommandResult, type PromiseTransition } from '#libs/application';
+import { DecideCommand, ID_GENERATOR, type AggregateCommand, type IdGenerator } from '#libs/application';
 import type { ReadSide } from '#libs/projections';
 import { READ_SIDE } from '../common/read-side.token.js';
 import { toConnection } from '../common/page.type.js';
 import { found, pageSize } from '../common/paging.js';
 import { commandContext, type GraphqlContext } from '../common/request-context.js';
 import { Customer } from '../customers/customer.type.js';
+import { toCommand } from '../commands/input-commands.mapping.js';
 import { CustomerPromise, PromiseConnection, PromiseFilter } from './customer-promise.type.js';
 import {
   AmendPromiseInput,
@@ -24,6 +25,7 @@ export class PromiseResolver {
   constructor(
     @Inject(READ_SIDE) private readonly readSide: ReadSide,
     private readonly commands: CommandBus,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
   @Query(() => CustomerPromise, { nullable: true })
@@ -49,53 +51,42 @@ export class PromiseResolver {
 
   @Mutation(() => CustomerPromise)
   @Allow('AGENT')
-  async makePromise(@Args('input') input: MakePromiseInput, @Context() context: GraphqlContext) {
-    return this.reply(await this.commands.execute(new MakePromiseCommand(input, commandContext(context))));
+  makePromise(@Args('input') input: MakePromiseInput, @Context() context: GraphqlContext) {
+    return this.decide(toCommand.makePromise(input, () => this.ids.next()), context);
   }
 
   @Mutation(() => CustomerPromise)
   @Allow('AGENT')
   amendPromise(@Args('input') input: AmendPromiseInput, @Context() context: GraphqlContext) {
-    return this.change({ type: 'AmendPromise', promiseId: input.id, dueBy: input.dueBy, reason: input.reason }, input.expectedVersion, context);
+    return this.decide(toCommand.amendPromise(input), context);
   }
 
   @Mutation(() => CustomerPromise)
   @Allow('AGENT')
   keepPromise(@Args('input') input: KeepPromiseInput, @Context() context: GraphqlContext) {
-    return this.change(
-      { type: 'KeepPromise', promiseId: input.id, keptAt: input.keptAt ?? undefined, evidence: input.evidence ?? undefined },
-      input.expectedVersion,
-      context,
-    );
+    return this.decide(toCommand.keepPromise(input), context);
   }
 
   @Mutation(() => CustomerPromise)
   @Allow('AGENT')
   breakPromise(@Args('input') input: BreakPromiseInput, @Context() context: GraphqlContext) {
-    return this.change({ type: 'BreakPromise', promiseId: input.id, reason: input.reason }, input.expectedVersion, context);
+    return this.decide(toCommand.breakPromise(input), context);
   }
 
   @Mutation(() => CustomerPromise)
   @Allow('AGENT')
   releasePromise(@Args('input') input: ReleasePromiseInput, @Context() context: GraphqlContext) {
-    return this.change({ type: 'ReleasePromise', promiseId: input.id, reason: input.reason }, input.expectedVersion, context);
+    return this.decide(toCommand.releasePromise(input), context);
   }
 
   @Mutation(() => CustomerPromise)
   @Allow('AGENT')
   fulfilPromiseLate(@Args('input') input: FulfilPromiseLateInput, @Context() context: GraphqlContext) {
-    return this.change(
-      { type: 'FulfilPromiseLate', promiseId: input.id, fulfilledAt: input.fulfilledAt ?? undefined, evidence: input.evidence ?? undefined },
-      input.expectedVersion,
-      context,
-    );
+    return this.decide(toCommand.fulfilPromiseLate(input), context);
   }
 
-  private async change(transition: PromiseTransition, expectedVersion: number | null | undefined, context: GraphqlContext) {
-    return this.reply(await this.commands.execute(new ChangePromiseCommand(transition, expectedVersion, commandContext(context))));
-  }
-
-  private async reply(result: CommandResult) {
+  private async decide(command: AggregateCommand, context: GraphqlContext) {
+    const result = await this.commands.execute(new DecideCommand(command, commandContext(context)));
     return found(await this.readSide.promises.promise(result.id), `promise ${result.id}`);
   }
 }
