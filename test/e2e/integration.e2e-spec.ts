@@ -115,7 +115,8 @@ describe('appendEvents', () => {
       ...ids.map((id) => ({
         externalId: `${prefix}-${id}`,
         type: 'PROMISE_MADE',
-        payload: { id, customerId: `${prefix}-c`, kind: 'DELIVERY', description: 'ship', dueBy: new Date(Date.now() + DAY).toISOString() },
+        // Beyond the at-risk window: the deadline watcher must not add events to these streams.
+        payload: { id, customerId: `${prefix}-c`, kind: 'DELIVERY', description: 'ship', dueBy: new Date(Date.now() + 3 * DAY).toISOString() },
       })),
     ]);
     expect(seeded.data?.appendEvents.rejected).toBe(0);
@@ -125,7 +126,7 @@ describe('appendEvents', () => {
         order.map((id, i) => ({
           externalId: `${prefix}-r${round}-${tag}-${id}`,
           type: 'PROMISE_AMENDED',
-          payload: { id, dueBy: new Date(Date.now() + (2 + round) * DAY + i * 1_000).toISOString(), reason: `${tag} ${round}` },
+          payload: { id, dueBy: new Date(Date.now() + (4 + round) * DAY + i * 1_000).toISOString(), reason: `${tag} ${round}` },
         })),
       );
     for (let round = 0; round < 5; round++) {

@@ -21,5 +21,11 @@ export const LEDGER_EVENT_TYPES = [
   'ErrorCostPolicySet',
 ] as const satisfies readonly LedgerEvent['type'][];
 
+// Every type of LedgerEvent is listed above (readers skip types not listed as written by a newer
+// version): adding an event to the union without listing it fails to compile here.
+type Unlisted = Exclude<LedgerEvent['type'], (typeof LEDGER_EVENT_TYPES)[number]>;
+const EVERY_TYPE_LISTED: [Unlisted] extends [never] ? true : Unlisted = true;
+void EVERY_TYPE_LISTED;
+
 /** Version of the events' data shapes, stored in each event's metadata (`schemaVersion`). */
 export const EVENT_SCHEMA_VERSION = 1;

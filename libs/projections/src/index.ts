@@ -1,5 +1,7 @@
 export * from './projection.js';
 export * from './projection-runner.js';
+export * from './checkpoint-progress.js';
+export * from './apply-batch.js';
 export * from './parking.js';
 export { projectionMigrations } from './projections.migrations.js';
 export * from './rebuild.js';

@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import type { EventStore, StoredEvent } from '#libs/event-store';
-import { CHECKPOINT_CHANNEL, applyBatch, projectionLockKey } from './projection-runner.js';
+import { projectionLockKey } from './projection-runner.js';
+import { CHECKPOINT_CHANNEL } from './checkpoint-progress.js';
+import { applyBatch } from './apply-batch.js';
 import { applyOrPark } from './parking.js';
 import type { Projection } from './projection.js';
 

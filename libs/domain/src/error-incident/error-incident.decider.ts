@@ -1,7 +1,7 @@
 import type { Decider } from '../shared/decider.js';
-import { skipUnknownEvent, unreachable } from '../shared/decider.js';
+import { skipUnknownEvent, unreachable, type SameSet } from '../shared/decider.js';
 import { DomainError, badInput } from '../shared/domain-error.js';
-import { ERROR_TYPES, type ErrorType } from '../shared/enums.js';
+import { ERROR_TYPES, type ErrorStatus, type ErrorType } from '../shared/enums.js';
 import { formatMoney, type MoneyJson } from '../shared/money.js';
 import { identifier, iso, optionalText, text, validDate, validMoney } from '../shared/validation.js';
 import type { ErrorIncidentCommand, RecordError, ResolveError, VoidError } from './error-incident.commands.js';
@@ -24,6 +24,9 @@ export type ErrorIncidentState =
   | (ErrorDetails & { status: 'VOIDED'; voidReason: string; voidedAt: string });
 
 type Existing = Exclude<ErrorIncidentState, { status: 'NONE' }>;
+// The decider's states are the contract's statuses (ERROR_STATUSES), no more and no fewer.
+const STATES_ARE_STATUSES: SameSet<Existing['status'], ErrorStatus> = true;
+void STATES_ARE_STATUSES;
 
 function existing(state: ErrorIncidentState, errorId: string): Existing {
   if (state.status === 'NONE') throw new DomainError('NOT_FOUND', `error incident ${errorId} not found`);

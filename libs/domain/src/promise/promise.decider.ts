@@ -1,7 +1,7 @@
 import type { Decider } from '../shared/decider.js';
-import { skipUnknownEvent, unreachable } from '../shared/decider.js';
+import { skipUnknownEvent, unreachable, type SameSet } from '../shared/decider.js';
 import { DomainError, badInput } from '../shared/domain-error.js';
-import { PROMISE_KINDS, TOUCH_POINTS, type PromiseKind, type TouchPoint } from '../shared/enums.js';
+import { PROMISE_KINDS, TOUCH_POINTS, type PromiseKind, type PromiseStatus, type TouchPoint } from '../shared/enums.js';
 import { identifier, iso, optionalText, text, validDate } from '../shared/validation.js';
 import type {
   AmendPromise,
@@ -40,6 +40,9 @@ export type PromiseState =
   | (PromiseDetails & { status: 'RELEASED'; releasedAt: string });
 
 type Existing = Exclude<PromiseState, { status: 'NONE' }>;
+// The decider's states are the contract's statuses (PROMISE_STATUSES), no more and no fewer.
+const STATES_ARE_STATUSES: SameSet<Existing['status'], PromiseStatus> = true;
+void STATES_ARE_STATUSES;
 type Open = Extract<PromiseState, { status: 'OPEN' }>;
 
 const ms = (isoDate: string) => Date.parse(isoDate);

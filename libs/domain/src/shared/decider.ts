@@ -28,3 +28,10 @@ export function unreachable(value: never): never {
 export function skipUnknownEvent<S>(_type: never, state: S): S {
   return state;
 }
+
+/**
+ * `true` only when two string unions are the same set: `const check: SameSet<A, B> = true` fails
+ * to compile as soon as one gains a member the other lacks (a status added to the contract's
+ * enum but not to a decider's states, or the other way round).
+ */
+export type SameSet<A extends string, B extends string> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
