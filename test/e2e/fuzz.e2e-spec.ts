@@ -200,9 +200,15 @@ describe('fuzzing every operation of the schema', () => {
       const created = creates[c.field];
       if (created) for (const r of results) if (typeof r.id === 'string') pool[created].push(r.id);
       if (before !== undefined) {
-        // A root field that ran, even if a field of its selection then failed (its answer is null), is not a refusal.
-        const ran = (alias: string) => body.data?.[alias] != null || (body.errors ?? []).some((e) => e.path?.[0] === alias && e.path.length > 1);
-        const mayHaveAppended = c.aliases.some((a) => ran(a) && (c.field !== 'appendEvents' || body.data?.[a]?.appended !== 0));
+        // A root field was refused when an error names it. Mutation fields are non-null and run one
+        // after the other: one refused alias nulls the whole answer, also for the aliases before it
+        // that ran, and a field of a selection that fails after its mutation ran does the same.
+        const errors = body.errors ?? [];
+        const executed = body.data !== undefined && errors.every((e) => e.path?.length);
+        const refused = (alias: string) => errors.some((e) => e.path?.length === 1 && e.path[0] === alias);
+        const mayHaveAppended = c.aliases.some(
+          (a) => (body.data?.[a] != null || (executed && !refused(a))) && (c.field !== 'appendEvents' || body.data?.[a]?.appended !== 0),
+        );
         const after = await head();
         if (!mayHaveAppended && after !== before) problems.push(`refused ${c.kind} moved the event-store head ${before} → ${after}`);
       }
