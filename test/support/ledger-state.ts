@@ -50,7 +50,7 @@ export function historyItems(prefix: string, customers: number): { externalId: s
       items.push(
         p === 0
           ? { externalId: `${id}-kept`, type: 'PROMISE_KEPT', payload: { id, keptAt: '2026-01-03T00:00:00.000Z' } }
-          : { externalId: `${id}-broken`, type: 'PROMISE_BROKEN', payload: { id, reason: 'truck', brokenAt: '2026-01-03T00:00:00.000Z' } },
+          : { externalId: `${id}-broken`, type: 'PROMISE_BROKEN', payload: { id, reason: 'truck' } },
       );
     }
     items.push({ externalId: `${customerId}-e`, type: 'ERROR_RECORDED', payload: { id: `${customerId}-e`, customerId, type: 'SHIPPING', occurredAt: '2026-01-04T00:00:00.000Z' } });
