@@ -1,11 +1,10 @@
 // Issue 12, "no input may stop the ledger": every query, mutation and subscription field of the
 // running server's schema, fed valid, strange and mistyped values, and HTTP requests no schema
 // describes. Fixed seed; FUZZ_RUNS / FUZZ_SEED for a longer or another run (`npm run fuzz`).
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { startApi, type ApiProcess } from '../support/api-process.js';
 import { gql } from '../support/graphql-client.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { useLedgerServer } from '../support/ledger-server.js';
 import { codesOf, httpOddities, judgeAnswer, type Answer } from '../fuzz/fuzz-oracle.js';
 import { DeepJson, INTROSPECTION_QUERY, OperationGenerator, readSchema, type FuzzSchema, type GraphQLCase, type ObjectPool, toRequestBody } from '../fuzz/schema-fuzz.js';
 
@@ -14,13 +13,13 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20_261_203);
 const DAY = 86_400_000;
 const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
 
-let db: TestDatabase;
-let api: ApiProcess;
+// No deadline watcher: the event-store head then moves only when a request appends.
+const server = useLedgerServer({ LEDGER_RUN_DEADLINE_WATCHER: 'false', LEDGER_RATE_LIMIT_PER_MINUTE: '10000000' });
 let schema: FuzzSchema;
 const pool: ObjectPool = { customers: [], promises: [], errors: [], cursors: [] };
 
 async function ok<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<T> {
-  const res = await gql<T>(api.baseUrl, query, variables);
+  const res = await gql<T>(server.baseUrl, query, variables);
   if (res.errors) throw new Error(`${query}: ${JSON.stringify(res.errors)}`);
   return res.data!;
 }
@@ -29,7 +28,7 @@ const head = async () => (await ok<{ eventStoreHead: string }>('{ eventStoreHead
 
 async function send(request: { method: string; path: string; headers: Record<string, string>; body?: string | Uint8Array }): Promise<Answer> {
   try {
-    const res = await fetch(`${api.baseUrl}${request.path}`, { method: request.method, headers: request.headers, body: request.body, signal: AbortSignal.timeout(20_000) });
+    const res = await fetch(`${server.baseUrl}${request.path}`, { method: request.method, headers: request.headers, body: request.body, signal: AbortSignal.timeout(20_000) });
     return { status: res.status, text: await res.text() };
   } catch (error) {
     return { status: 599, text: `no answer: ${(error as Error).message}` };
@@ -71,17 +70,9 @@ async function seedPool(): Promise<void> {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  // No deadline watcher: the event-store head then moves only when a request appends.
-  api = await startApi({ DATABASE_URL: db.url, LEDGER_RUN_DEADLINE_WATCHER: 'false', LEDGER_RATE_LIMIT_PER_MINUTE: '10000000' });
   schema = readSchema(await ok(INTROSPECTION_QUERY));
   await seedPool();
 }, 60_000);
-
-afterAll(async () => {
-  await api?.stop();
-  await db?.drop();
-});
 
 /** Failures grouped by what went wrong where, each with the smallest request that showed it. */
 class Findings {
@@ -129,7 +120,7 @@ async function healthAfterwards(): Promise<string[]> {
   if (health.status !== 200) problems.push(`/health answered HTTP ${health.status}: ${health.text}`);
   else if ((JSON.parse(health.text) as { status?: string }).status !== 'ok') problems.push(`/health is not ok: ${health.text}`);
   const started = Date.now();
-  const made = await gql(api.baseUrl, 'mutation($i: MakePromiseInput!) { makePromise(input: $i) { id status } }', {
+  const made = await gql(server.baseUrl, 'mutation($i: MakePromiseInput!) { makePromise(input: $i) { id status } }', {
     i: { customerId: pool.customers[0], kind: 'SERVICE', description: 'after the fuzz', dueBy: iso(DAY) },
   });
   if (made.errors || made.data?.makePromise?.status !== 'OPEN') problems.push(`makePromise after the run failed: ${JSON.stringify(made.errors)}`);
@@ -140,7 +131,7 @@ async function healthAfterwards(): Promise<string[]> {
 /** What the server logged at error level or above (pino: 50, 60) since `from`: one line per kind. */
 function errorLogLines(from: number): string[] {
   const kinds = new Map<string, number>();
-  for (const line of api.output().slice(from).split('\n')) {
+  for (const line of server.api.output().slice(from).split('\n')) {
     if (!/"level":\s*(50|60)\b/.test(line)) continue;
     let kind = line.slice(0, 200);
     try {
@@ -157,7 +148,7 @@ function errorLogLines(from: number): string[] {
 describe('fuzzing the HTTP edge', () => {
   it('answers every malformed or unexpected request below 500, without internal errors or stacks, each refusal coded', async () => {
     const findings = new Findings();
-    const logFrom = api.output().length;
+    const logFrom = server.api.output().length;
     const mutation = `mutation { registerCustomer(input: { name: "by GET", kind: DISTRIBUTOR }) { id } }`;
     for (const request of httpOddities(mutation)) {
       const before = await head();
@@ -175,7 +166,7 @@ describe('fuzzing the HTTP edge', () => {
 describe('fuzzing every operation of the schema', () => {
   it(`answers ${RUNS} generated operations (seed ${SEED}) without a 5xx or an internal error; a refused mutation appends nothing`, async () => {
     const findings = new Findings();
-    const logFrom = api.output().length;
+    const logFrom = server.api.output().length;
     const valid = new OperationGenerator(schema, pool, 'valid');
     const mixed = new OperationGenerator(schema, pool, 'mixed');
     const sent = new Map<string, number>();
