@@ -99,6 +99,10 @@ export function httpOddities(mutation: string): HttpRequestCase[] {
     post('a 300-deep selection', JSON.stringify({ query: `{ ${'customers { nodes { promises { nodes { customer { '.repeat(60)} id ${'} } } } } '.repeat(60)} }` })),
     post('deeply nested list literal', JSON.stringify({ query: `{ customer(id: ${'['.repeat(3_000)}"x"${']'.repeat(3_000)}) { id } }` })),
     post('deeply nested variables', `{"query":"query($v: JSON) { __typename }","variables":{"v":${'['.repeat(6_000)}${']'.repeat(6_000)}}}`),
+    post(
+      'an emoji in the input and an ERP payload nested 3,535 lists deep',
+      `{"query":"mutation($i: AppendEventsInput!) { appendEvents(input: $i) { rejected } }","variables":{"i":{"source":"\u{1F600}","events":[{"externalId":"x","type":"PROMISE_KEPT","payload":${'['.repeat(3_535)}1${']'.repeat(3_535)}}]}}}`,
+    ),
     post('10,000 directives', JSON.stringify({ query: `{ __typename ${'@skip(if: false) '.repeat(10_000)} }` })),
     post('100,000 tokens of whitespace and commas', JSON.stringify({ query: `{ __typename ${','.repeat(100_000)} }` })),
     post('introspection of __type with a NUL name', JSON.stringify({ query: '{ __type(name: "\u0000") { name } }' })),
