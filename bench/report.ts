@@ -1,6 +1,8 @@
 import type { Summary } from './measure.js';
 
-export const SECTIONS = ['store', 'graphql', 'scale', 'import', 'deadlines'] as const;
+export const SECTIONS = ['store', 'graphql', 'scale', 'import', 'deadlines', 'soak'] as const;
+/** What runs when no section is named: the soak is long (10 minutes) and runs only when asked for. */
+export const DEFAULT_SECTIONS: readonly SectionName[] = SECTIONS.filter((s) => s !== 'soak');
 export type SectionName = (typeof SECTIONS)[number];
 
 export type Verdict = 'met' | 'missed' | 'not run' | 'not available yet';
@@ -15,7 +17,7 @@ export interface Figure {
   ratio: string;
 }
 
-/** The targets of issue 8, in its order. */
+/** The targets of issue 8, in its order, then the soak's of issue 12. */
 export const TARGETS = {
   'store.sequential': { section: 'store', text: 'Sequential single-event appends ≥ 3× Emmett' },
   'store.writers16': { section: 'store', text: '16 concurrent writers, single events ≥ 5,000 events/s' },
@@ -30,6 +32,9 @@ export const TARGETS = {
   'scale.errorCosts': { section: 'scale', text: '`MONTH` error-cost report latency at 1M vs 10k events: ratio ≤ 1.2' },
   'scale.rebuild': { section: 'scale', text: 'Projection rebuild at 1M events ≥ 20,000 events/s' },
   'run.quick': { section: undefined, text: '`npm run bench -- --quick` finishes in under 2 minutes' },
+  'soak.errors': { section: 'soak', text: 'Issue 12 — soak (`npm run bench -- soak`, 10 minutes of mixed traffic): errors = 0' },
+  'soak.rssSlope': { section: 'soak', text: 'Issue 12 — soak: server RSS slope after warm-up ≤ 1 MB/min' },
+  'soak.p99Slope': { section: 'soak', text: 'Issue 12 — soak: p99 latency slope across windows ≤ 1 ms/min' },
 } as const satisfies Record<string, { section: SectionName | undefined; text: string }>;
 export type TargetId = keyof typeof TARGETS;
 
@@ -72,9 +77,9 @@ export function figuresTable(figures: readonly Figure[]): string {
   return lines.join('\n');
 }
 
-/** Every target of issue 8, whether or not its section ran. */
+/** Every target, whether or not its section ran. */
 export function targetsTable(results: readonly TargetResult[]): string {
-  const lines = ['| target (issue 8) | measured | verdict |', '|---|---|---|'];
+  const lines = ['| target | measured | verdict |', '|---|---|---|'];
   for (const [id, target] of Object.entries(TARGETS) as [TargetId, (typeof TARGETS)[TargetId]][]) {
     const result = results.find((r) => r.id === id);
     const verdict = result?.verdict ?? 'not run';

@@ -1,4 +1,4 @@
-// npm run bench -- [store] [graphql] [scale] [import] [deadlines] [--quick] [--profile] [--diagnose] [--only=TEXT] [--no-doc]
+// npm run bench -- [store] [graphql] [scale] [import] [deadlines] [soak] [--quick] [--profile] [--diagnose] [--only=TEXT] [--no-doc]
 // Every figure is paired with a baseline measured in the same run; the table is printed and
 // written to docs/benchmarks.md (the hand-written part of that file below the marker is kept).
 import { execFileSync } from 'node:child_process';
@@ -11,13 +11,15 @@ import { writeBenchmarksDoc } from './benchmarks.doc.js';
 import { deadlinesBench } from './deadlines.bench.js';
 import { graphqlBench } from './graphql.bench.js';
 import { importBench } from './import.bench.js';
-import { SECTIONS, TARGETS, emptyResult, figuresTable, fmt, targetsTable, type SectionName, type SectionResult, type TargetId, type TargetResult } from './report.js';
+import { DEFAULT_SECTIONS, SECTIONS, TARGETS, emptyResult, figuresTable, fmt, targetsTable, type SectionName, type SectionResult, type TargetId, type TargetResult } from './report.js';
 import { scaleBench } from './scale.bench.js';
+import { soakBench } from './soak.bench.js';
 import { storeBench } from './store.bench.js';
 
 const USAGE = `usage: npm run bench -- [${SECTIONS.join('] [')}] [--quick] [--profile] [--diagnose] [--only=TEXT] [--no-doc]
-  sections   which to run (default: all)
-  --quick    short runs and smaller data sets: the whole run takes under 2 minutes
+  sections   which to run (default: all but soak, which runs only when named)
+  --quick    short runs and smaller data sets: the whole run takes under 2 minutes;
+             soak runs 30 s instead of 10 minutes (SOAK_SECONDS sets any length)
   --profile  write V8 CPU profiles of our event-store process (store) and of the API (graphql)
              into a temporary folder, and print where their time goes
   --diagnose store: also measure es_append called with one choice changed each (what limits appends)
@@ -37,7 +39,7 @@ if (flags.has('--help') || unknownFlags.length || unknownSections.length) {
   process.exit(flags.has('--help') ? 0 : 2);
 }
 const quick = flags.has('--quick');
-const chosen: SectionName[] = named.length ? SECTIONS.filter((s) => named.includes(s)) : [...SECTIONS];
+const chosen: SectionName[] = named.length ? SECTIONS.filter((s) => named.includes(s)) : [...DEFAULT_SECTIONS];
 const profileDir = flags.has('--profile') ? mkdtempSync(join(tmpdir(), 'ledger-bench-profile-')) : undefined;
 
 const loadAtStart = loadavg()[0]!;
@@ -58,6 +60,7 @@ try {
         scale: () => scaleBench(server.url, { quick, log }),
         import: () => importBench(server.url, { quick, log }),
         deadlines: () => deadlinesBench(server.url, { quick }),
+        soak: () => soakBench(server.url, { quick, log }),
       }[section];
       results.set(section, await run());
     } catch (error) {
@@ -81,7 +84,7 @@ const all = [...results.values()];
 const figures = all.flatMap((r) => r.figures);
 const targets: TargetResult[] = all.flatMap((r) => r.targets);
 const elapsed = process.uptime();
-if (quick && chosen.length === SECTIONS.length) {
+if (quick && DEFAULT_SECTIONS.every((s) => chosen.includes(s))) {
   targets.push({ id: 'run.quick', verdict: elapsed < 120 ? 'met' : 'missed', measured: `${fmt(elapsed)} s after the build` });
 }
 const notes = all.flatMap((r) => r.notes);

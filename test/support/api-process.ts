@@ -7,6 +7,8 @@ export interface ApiProcess {
   output(): string;
   /** SIGTERM and wait for a clean exit; resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** SIGKILL, as a crash or the OOM killer would, and wait until it is gone. */
+  kill(): Promise<void>;
 }
 
 const MAIN = resolve('dist/apps/api/src/main.js');
@@ -44,6 +46,10 @@ export async function startApi(env: Record<string, string>, timeoutMs = 30_000):
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       return exited;
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
     },
   };
 }
