@@ -20,6 +20,9 @@ export function createPool(options: PoolOptions): pg.Pool {
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // Nor may a checked-out one: pg-pool removes its own listener while a client is lent, and a
+  // client whose server dies emits 'error' besides failing its query (which its user handles).
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

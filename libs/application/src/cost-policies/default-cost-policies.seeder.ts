@@ -31,7 +31,11 @@ export class DefaultCostPoliciesSeeder implements OnApplicationBootstrap {
       await this.eventStore.appendToStream(COST_POLICY_STREAM, events, { expectedRevision: NO_STREAM });
     } catch (error) {
       // Someone else seeded first, or set a policy first: either way there is a policy stream.
-      if (!isWrongExpectedRevision(error)) throw error;
+      // (A process seeding at the same moment appends the same ids with another `setAt`, which
+      // the store refuses as an id reused with other content rather than as a revision conflict.)
+      if (isWrongExpectedRevision(error)) return;
+      const [seeded] = await this.eventStore.readStream(COST_POLICY_STREAM, { maxCount: 1 });
+      if (!seeded) throw error;
     }
   }
 }

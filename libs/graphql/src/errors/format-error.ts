@@ -63,6 +63,13 @@ export function asHttpError(error: DomainError): GraphQLError {
   });
 }
 
+/** The error at the bottom of a chain of GraphQLErrors wrapping one another. */
+function rootCause(error: unknown): unknown {
+  let current = error;
+  for (let i = 0; i < 10 && current instanceof GraphQLError && current.originalError; i++) current = current.originalError;
+  return current;
+}
+
 /**
  * The one place errors become what clients see: coded errors keep their code and fields, a
  * caller's malformed request is BAD_USER_INPUT, anything else is an opaque internal error (logged,
@@ -74,7 +81,10 @@ export function formatError(
   logUnexpected: (error: unknown) => void = () => undefined,
 ): GraphQLFormattedError {
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-  const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+  // graphql's parser recurses: a literal nested thousands of levels deep (under the token limit)
+  // overflows it, and the parse failure (wrapped twice by Apollo) would carry the engine's words.
+  const message = rootCause(error) instanceof RangeError ? 'the document is nested too deeply to parse' : formatted.message;
+  const base = { message, locations: formatted.locations, path: formatted.path };
   const coded = asDomainError(original);
   if (coded) return { ...base, message: coded.message, extensions: extensionsOf(coded) };
   const code = formatted.extensions?.code;
