@@ -12,6 +12,7 @@ const OPERATIONS: Record<string, { query: string; roles: Role[] }> = {
   eventStoreHead: { query: '{ eventStoreHead }', roles: ['AGENT', 'FINANCE', 'INTEGRATION', 'ADMIN'] },
   customer: { query: '{ customer(id: "nobody") { id } }', roles: ['AGENT', 'FINANCE', 'INTEGRATION', 'ADMIN'] },
   customers: { query: '{ customers { totalCount } }', roles: ['AGENT', 'FINANCE', 'ADMIN'] },
+  searchCustomers: { query: '{ searchCustomers(text: "nobody") { id email } }', roles: ['AGENT', 'FINANCE', 'ADMIN'] },
   promise: { query: '{ promise(id: "nothing") { id } }', roles: ['AGENT', 'FINANCE', 'INTEGRATION', 'ADMIN'] },
   promises: { query: '{ promises { totalCount } }', roles: ['AGENT', 'FINANCE', 'ADMIN'] },
   errorIncident: { query: '{ errorIncident(id: "nothing") { id } }', roles: ['AGENT', 'FINANCE', 'INTEGRATION', 'ADMIN'] },

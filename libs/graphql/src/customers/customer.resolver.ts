@@ -43,6 +43,18 @@ export class CustomerResolver {
     return toConnection(await this.readSide.customers.customers({ kind: kind ?? undefined, first: pageSize(first), after: after ?? undefined }));
   }
 
+  @Query(() => [Customer], {
+    description:
+      'Customers whose id, name, email or region has a word starting with every word of `text` (case and accents ignored), or whose id, promise id or error reference is `text` whole; best first. Blank text finds no one; `first` 1..100, `text` at most 320 characters.',
+  })
+  @Allow('AGENT', 'FINANCE')
+  searchCustomers(
+    @Args('text', { type: () => String }) text: string,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first: number | null,
+  ) {
+    return this.readSide.customers.searchCustomers({ text, first: first ?? 20 });
+  }
+
   @Mutation(() => Customer)
   @Allow('AGENT')
   async registerCustomer(@Args('input') input: RegisterCustomerInput, @Context() context: GraphqlContext) {

@@ -9,6 +9,7 @@ export class Customer {
   @Field(() => String, { nullable: true, description: "null once the customer's personal data is erased" }) name: string | null;
   @Field(() => CustomerKind) kind: CustomerKind;
   @Field(() => String, { nullable: true }) region: string | null;
+  @Field(() => String, { nullable: true, description: "null when none was given, or once the customer's personal data is erased" }) email: string | null;
   @Field(() => DateTimeScalar) registeredAt: Date;
   @Field(() => Int) version: number;
 }

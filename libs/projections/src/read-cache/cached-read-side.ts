@@ -32,6 +32,7 @@ export class CachedReadSide implements ReadSide {
       customer: (id) => cache.answer('customer', [id], () => c.customer(id)),
       customersByIds: (ids) => cache.answer('customersByIds', [ids], () => c.customersByIds(ids)),
       customers: (args) => cache.answer('customers', [args], () => c.customers(args)),
+      searchCustomers: (args) => cache.answer('searchCustomers', [args], () => c.searchCustomers(args)),
     };
     this.promises = {
       promise: (id) => cache.answer('promise', [id], () => p.promise(id)),

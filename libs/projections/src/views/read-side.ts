@@ -41,6 +41,7 @@ export function aroundEachQuery(inner: ReadSide, around: AroundQuery): ReadSide 
       customer: (id) => around('customer', () => c.customer(id)),
       customersByIds: (ids) => around('customersByIds', () => c.customersByIds(ids)),
       customers: (args) => around('customers', () => c.customers(args)),
+      searchCustomers: (args) => around('searchCustomers', () => c.searchCustomers(args)),
     },
     promises: {
       promise: (id) => around('promise', () => p.promise(id)),

@@ -1,7 +1,8 @@
 import type pg from 'pg';
-import type { CustomerKind } from '#libs/domain';
+import { DomainError, type CustomerKind } from '#libs/domain';
+import { columnList } from '../../sql/row-batch.writer.js';
 import { Where, pageOf, type Page, type PageArgs } from '../shared/query-sql.js';
-import { toCustomer, type CustomerRow, type CustomerView } from './customer.rows.js';
+import { CUSTOMER_COLUMNS, toCustomer, type CustomerRow, type CustomerView } from './customer.rows.js';
 
 /** What the customers view answers. */
 export interface CustomerReads {
@@ -9,18 +10,53 @@ export interface CustomerReads {
   /** In the order of `ids` (for DataLoader), one query. */
   customersByIds(ids: readonly string[]): Promise<(CustomerView | null)[]>;
   customers(args: { kind?: CustomerKind } & PageArgs): Promise<Page<CustomerView>>;
+  /**
+   * Customers whose id, name, email or region has a word starting with each word of `text`
+   * (case and accents ignored), or whose id, promise id or error reference is `text` whole; best
+   * first: the exact id, then promise and error lookups, then whole words of the name, then
+   * prefixes. Blank text finds no one.
+   * @throws DomainError BAD_USER_INPUT when `first` is not 1..100 or `text` is too long.
+   */
+  searchCustomers(args: { text: string; first: number }): Promise<CustomerView[]>;
 }
+
+export const MAX_SEARCH_RESULTS = 100;
+/** Longer than any name, email or reference an agent would type (names are at most 200). */
+export const MAX_SEARCH_TEXT = 320;
+
+const COLUMNS = columnList(CUSTOMER_COLUMNS);
+
+// Ranks: 0 the customer's id, 1 the customer of a promise id or an error reference, 2 every word
+// is a whole word of the name, 3 prefixes; then by name without case or accents, then id. One
+// bitmap scan: the primary key for the ids (those of the lookups found first, through the
+// primary key of rm_promises and rm_errors_reference), the GIN index of search_vector for the
+// words. No grouping: each customer is one row, ranked where it is read.
+const SEARCH_SQL = `
+with lookup as (
+  select array(select customer_id from rm_promises where id = $1
+               union all
+               select customer_id from rm_errors where reference = $1) as ids
+)
+select ${CUSTOMER_COLUMNS.map(([name]) => `c.${name}`).join(', ')}
+  from rm_customers c, lookup
+ where c.id = $1 or c.id = any(lookup.ids) or c.search_vector @@ ledger_search_query($1)
+ order by case when c.id = $1 then 0
+               when c.id = any(lookup.ids) then 1
+               when c.name_words @> ledger_search_words($1) then 2
+               else 3 end,
+          c.search_name, c.id
+ limit $2`;
 
 export class CustomerQueries implements CustomerReads {
   constructor(private readonly pool: pg.Pool) {}
 
   async customer(id: string): Promise<CustomerView | null> {
-    const { rows } = await this.pool.query<CustomerRow>('select * from rm_customers where id = $1', [id]);
+    const { rows } = await this.pool.query<CustomerRow>(`select ${COLUMNS} from rm_customers where id = $1`, [id]);
     return rows[0] ? toCustomer(rows[0]) : null;
   }
 
   async customersByIds(ids: readonly string[]): Promise<(CustomerView | null)[]> {
-    const { rows } = await this.pool.query<CustomerRow>('select * from rm_customers where id = any($1)', [ids]);
+    const { rows } = await this.pool.query<CustomerRow>(`select ${COLUMNS} from rm_customers where id = any($1)`, [ids]);
     const byId = new Map(rows.map((r) => [r.id, toCustomer(r)]));
     return ids.map((id) => byId.get(id) ?? null);
   }
@@ -32,5 +68,19 @@ export class CustomerQueries implements CustomerReads {
       { table: 'rm_customers', where, order: ['registered_at', 'id'], map: toCustomer, keyOf: (c) => [c.registeredAt.toISOString(), c.id] },
       args,
     );
+  }
+
+  async searchCustomers(args: { text: string; first: number }): Promise<CustomerView[]> {
+    const { first } = args;
+    if (!Number.isInteger(first) || first < 1 || first > MAX_SEARCH_RESULTS) {
+      throw new DomainError('BAD_USER_INPUT', `first must be between 1 and ${MAX_SEARCH_RESULTS}`, { first: `must be between 1 and ${MAX_SEARCH_RESULTS}` });
+    }
+    if (args.text.length > MAX_SEARCH_TEXT) {
+      throw new DomainError('BAD_USER_INPUT', `text must be at most ${MAX_SEARCH_TEXT} characters`, { text: `must be at most ${MAX_SEARCH_TEXT} characters` });
+    }
+    const text = args.text.trim();
+    if (text === '') return [];
+    const { rows } = await this.pool.query<CustomerRow>(SEARCH_SQL, [text, first]);
+    return rows.map(toCustomer);
   }
 }

@@ -4,13 +4,14 @@ import { writeRows } from '../../sql/row-batch.writer.js';
 import type { LedgerRecord } from '../shared/ledger-record.js';
 import type { ViewProjection, ViewBatch } from '../shared/view-projection.js';
 import { CUSTOMER_COLUMNS, type CustomerRow } from './customer.rows.js';
+import { customersMigrations } from './customers.migrations.js';
 
-/** One row per registered customer (rm_customers). */
+/** One row per registered customer (rm_customers); its search columns are generated from the row. */
 export const customersProjection: ViewProjection = {
   name: 'customers',
   tables: ['rm_customers'],
   reads: [],
-  migrations: [],
+  migrations: customersMigrations,
   begin: async () => new CustomersBatch(),
 };
 
