@@ -24,6 +24,7 @@ export const MAX_SEARCH_RESULTS = 100;
 /** Longer than any name, email or reference an agent would type (names are at most 200). */
 export const MAX_SEARCH_TEXT = 320;
 
+// Never the search columns: only the search reads them.
 const COLUMNS = columnList(CUSTOMER_COLUMNS);
 
 // Ranks: 0 the customer's id, 1 the customer of a promise id or an error reference, 2 every word
@@ -65,7 +66,7 @@ export class CustomerQueries implements CustomerReads {
     const where = new Where().add((p) => `kind = ${p}`, args.kind);
     return pageOf<CustomerRow, CustomerView>(
       this.pool,
-      { table: 'rm_customers', where, order: ['registered_at', 'id'], map: toCustomer, keyOf: (c) => [c.registeredAt.toISOString(), c.id] },
+      { table: 'rm_customers', columns: COLUMNS, where, order: ['registered_at', 'id'], map: toCustomer, keyOf: (c) => [c.registeredAt.toISOString(), c.id] },
       args,
     );
   }

@@ -43,10 +43,10 @@ export class Where {
   }
 }
 
-/** A page of a table's rows by a (time, id) key, with the filter's total count. */
+/** A page of a table's rows (`columns`, default all) by a (time, id) key, with the filter's total count. */
 export async function pageOf<Row extends pg.QueryResultRow, T>(
   pool: pg.Pool,
-  page: { table: string; where: Where; order: [string, string]; map: (row: Row) => T; keyOf: (node: T) => [string, string] },
+  page: { table: string; columns?: string; where: Where; order: [string, string]; map: (row: Row) => T; keyOf: (node: T) => [string, string] },
   args: PageArgs,
 ): Promise<Page<T>> {
   const { table, where, order } = page;
@@ -59,7 +59,7 @@ export async function pageOf<Row extends pg.QueryResultRow, T>(
   }
   where.params.push(args.first + 1);
   const [{ rows }, count] = await Promise.all([
-    pool.query<Row>(`select * from ${table} ${where} order by ${order[0]}, ${order[1]} limit $${where.params.length}`, where.params),
+    pool.query<Row>(`select ${page.columns ?? '*'} from ${table} ${where} order by ${order[0]}, ${order[1]} limit $${where.params.length}`, where.params),
     pool.query<{ n: number }>(countSql, countParams),
   ]);
   const nodes = rows.slice(0, args.first).map(page.map);
