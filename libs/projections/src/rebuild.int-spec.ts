@@ -118,6 +118,16 @@ describe('rebuildProjections', () => {
     await expect(rebuild({ names: ['nope'] })).rejects.toThrow('unknown projection nope; known: ledger, timeline');
   });
 
+  it('drops the side schemas a killed rebuild left behind', async () => {
+    await seed(2);
+    await log.settled();
+    await log.pool.query('create schema rebuild_ledger_1700000000000; create table rebuild_ledger_1700000000000.rm_promises (id text)');
+    await log.pool.query('create schema rebuild_timeline_1700000000000_old');
+    await rebuild();
+    const { rows } = await log.pool.query(`select nspname from pg_namespace where nspname like 'rebuild\\_%'`);
+    expect(rows).toEqual([]);
+  });
+
   it('refuses to start while another rebuild runs on the same database', async () => {
     await seed(10);
     let second: Promise<unknown> | undefined;

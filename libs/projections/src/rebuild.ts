@@ -64,6 +64,9 @@ export async function rebuildProjections(options: RebuildOptions): Promise<{ eve
     if (!locked) guard.release();
   }
   if (!locked) throw new Error('another projection rebuild is running on this database');
+  // Holding the lock, no other rebuild is running: side schemas still there were left by one that
+  // was killed (each holds a full copy of its tables).
+  await dropLeftoverSides(options.pool);
   const started = Date.now();
   const sides: Side[] = [];
   try {
@@ -76,6 +79,13 @@ export async function rebuildProjections(options: RebuildOptions): Promise<{ eve
     for (const side of sides) await options.pool.query(`drop schema if exists ${side.schema} cascade`);
     await guard.query('select pg_advisory_unlock($1::bigint)', [projectionLockKey('rebuild')]).catch(() => undefined);
     guard.release();
+  }
+}
+
+async function dropLeftoverSides(pool: pg.Pool): Promise<void> {
+  const { rows } = await pool.query<{ name: string }>(`select nspname as name from pg_namespace where nspname like 'rebuild\\_%'`);
+  for (const { name } of rows) {
+    if (IDENTIFIER.test(name)) await pool.query(`drop schema if exists ${name} cascade`);
   }
 }
 
