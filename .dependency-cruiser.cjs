@@ -23,6 +23,13 @@ module.exports = {
       to: { path: '^(libs/(?!domain/)|apps/)' },
     },
     {
+      name: 'console-is-a-graphql-client',
+      comment: 'The console can do nothing a key of the same role could not do over GraphQL: it imports no server code.',
+      severity: 'error',
+      from: { path: '^apps/console/' },
+      to: { path: '^(libs/|apps/(?!console/))' },
+    },
+    {
       name: 'libs-never-import-apps',
       severity: 'error',
       from: { path: '^libs/' },

@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', '*.cjs', 'bench/tmp/**'] },
@@ -30,5 +31,10 @@ export default tseslint.config(
         { selector: "CallExpression[callee.name='randomUUID']", message: 'domain code takes ids as inputs' },
       ],
     },
+  },
+  {
+    // The console runs in the browser.
+    files: ['apps/console/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
   },
 );

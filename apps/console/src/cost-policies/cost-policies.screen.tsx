@@ -1,0 +1,3 @@
+export default function CostPoliciesScreen() {
+  return <h1>Cost policies</h1>;
+}

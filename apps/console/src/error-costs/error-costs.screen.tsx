@@ -1,0 +1,3 @@
+export default function ErrorCostsScreen() {
+  return <h1>Error costs</h1>;
+}
