@@ -1,6 +1,6 @@
 import type { Summary } from './measure.js';
 
-export const SECTIONS = ['store', 'graphql', 'scale', 'import', 'deadlines', 'soak'] as const;
+export const SECTIONS = ['store', 'graphql', 'scale', 'import', 'deadlines', 'search', 'soak'] as const;
 /** What runs when no section is named: the soak is long (10 minutes) and runs only when asked for. */
 export const DEFAULT_SECTIONS: readonly SectionName[] = SECTIONS.filter((s) => s !== 'soak');
 export type SectionName = (typeof SECTIONS)[number];
@@ -31,6 +31,7 @@ export const TARGETS = {
   'scale.ledger': { section: 'scale', text: 'Customer-ledger query latency at 1M vs 10k events: ratio ≤ 1.2' },
   'scale.errorCosts': { section: 'scale', text: '`MONTH` error-cost report latency at 1M vs 10k events: ratio ≤ 1.2' },
   'scale.rebuild': { section: 'scale', text: 'Projection rebuild at 1M events ≥ 20,000 events/s' },
+  'search.p99': { section: 'search', text: '`searchCustomers` at 100,000 customers: p99 < 20 ms for every text of the mix, broad ones included' },
   'run.quick': { section: undefined, text: '`npm run bench -- --quick` finishes in under 2 minutes' },
   'soak.errors': { section: 'soak', text: 'Issue 12 — soak (`npm run bench -- soak`, 10 minutes of mixed traffic): errors = 0' },
   'soak.rssSlope': { section: 'soak', text: 'Issue 12 — soak: server RSS slope after warm-up ≤ 1 MB/min' },

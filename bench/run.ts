@@ -1,4 +1,4 @@
-// npm run bench -- [store] [graphql] [scale] [import] [deadlines] [soak] [--quick] [--profile] [--diagnose] [--only=TEXT] [--no-doc]
+// npm run bench -- [store] [graphql] [scale] [import] [deadlines] [search] [soak] [--quick] [--profile] [--diagnose] [--only=TEXT] [--no-doc]
 // Every figure is paired with a baseline measured in the same run; the table is printed and
 // written to docs/benchmarks.md (the hand-written part of that file below the marker is kept).
 import { execFileSync } from 'node:child_process';
@@ -13,6 +13,7 @@ import { graphqlBench } from './graphql.bench.js';
 import { importBench } from './import.bench.js';
 import { DEFAULT_SECTIONS, SECTIONS, TARGETS, emptyResult, figuresTable, fmt, targetsTable, type SectionName, type SectionResult, type TargetId, type TargetResult } from './report.js';
 import { scaleBench } from './scale.bench.js';
+import { searchBench } from './search.bench.js';
 import { soakBench } from './soak.bench.js';
 import { storeBench } from './store.bench.js';
 
@@ -60,6 +61,7 @@ try {
         scale: () => scaleBench(server.url, { quick, log }),
         import: () => importBench(server.url, { quick, log }),
         deadlines: () => deadlinesBench(server.url, { quick }),
+        search: () => searchBench(server.url, { quick, log }),
         soak: () => soakBench(server.url, { quick, log }),
       }[section];
       results.set(section, await run());
