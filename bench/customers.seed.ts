@@ -32,8 +32,8 @@ export const seededCustomerId = (i: number): string =>
 
 /**
  * `count` customers straight into the read model (the search reads nothing else), plus the Zéphyr
- * customer, one promise and one error of it for the whole-id lookups; then ANALYZE, as autovacuum
- * would before the first busy hour.
+ * customer, one promise and one error of it for the whole-id lookups; then VACUUM ANALYZE, as
+ * autovacuum does after that many inserts (statistics, visibility map, GIN pending lists).
  */
 export async function seedCustomers(pool: pg.Pool, count: number): Promise<void> {
   await pool.query(
@@ -66,5 +66,5 @@ export async function seedCustomers(pool: pg.Pool, count: number): Promise<void>
      values ('e-bench-search-0001', $1, 'RESELLER', 'BILLING', 'RECORDED', now(), $2, 0)`,
     [ZEPHYR.id, PROBE_REFERENCE],
   );
-  await pool.query('analyze rm_customers');
+  await pool.query('vacuum analyze rm_customers');
 }

@@ -128,7 +128,7 @@ export async function searchBench(serverUrl: string, options: SearchOptions): Pr
     });
     result.targets.push(judge('search.p99', worst.p99 < TARGET_MS, `worst text p99 ${fmtMs(worst.p99)} (${worst.name}); whole mix p99 ${fmtMs(overall.p99)}; \`customer(id)\` p99 ${fmtMs(base.p99)}`));
     result.notes.push(
-      `search: ${fmt(CUSTOMERS)} customers written straight into rm_customers by SQL (company names from 40 family names × 20 trades × 12 legal forms, a quarter GmbH, accents included; 12 regions; an email each), then ANALYZE; ` +
+      `search: ${fmt(CUSTOMERS)} customers written straight into rm_customers by SQL (company names from 40 family names × 20 trades × 12 legal forms, a quarter GmbH, accents included; 12 regions; an email each), then VACUUM ANALYZE (what autovacuum does after so many inserts); ` +
         `the API (read cache and deadline watcher off) answers ${CASES.length} texts in turn, one request in flight, first: 20, each answer checked once before timing; ` +
         '`customer(id)` for a seeded customer is timed in the same rounds as the baseline (the same HTTP, GraphQL and pool path, one primary-key read).',
     );
