@@ -102,6 +102,8 @@ declare
   v_words text[] := ledger_search_words(p_text);
   v_query tsquery := ledger_search_query(p_text);
   v_ids text[];
+  v_found text[];
+  v_long boolean;
   v_need int;
   v_lo text;
   v_hi text;
@@ -128,23 +130,26 @@ begin
       v_lo := case v_range when 1 then '' when 2 then v_words[1] else ledger_search_after(v_words[1]) end;
       -- After the last range: no name starts with the last code point (U+10FFFF is no letter).
       v_hi := case v_range when 1 then v_words[1] when 2 then ledger_search_after(v_words[1]) else chr(1114111) end;
-      v_ids := v_ids || array(
-        select w.id from (
-          select c.id, c.search_name, c.name_words, c.search_vector from rm_customers c
-           where c.search_name collate "C" >= v_lo and c.search_name collate "C" < v_hi
-           order by c.search_name collate "C", c.id limit p_walk) w
-         where case v_rank when 2 then w.name_words @> v_words
-                           else w.search_vector @@ v_query and not w.name_words @> v_words end
-           and w.id <> all(v_ids)
-         order by w.search_name collate "C", w.id
-         limit v_need);
+      -- The walk keeps its matches and, as a marker, its p_walk-th entry: a range without one was
+      -- seen whole.
+      select coalesce(array_agg(w.id order by w.n) filter (where w.hit), '{}'), coalesce(bool_or(w.n = p_walk), false)
+        into v_found, v_long
+        from (
+          select s.id, s.n, s.hit from (
+            select e.id, e.n, e.id <> all(v_ids) and case v_rank when 2 then e.name_words @> v_words
+                                                                 else e.search_vector @@ v_query and not e.name_words @> v_words end as hit
+              from (
+                select c.id, c.name_words, c.search_vector, row_number() over (order by c.search_name collate "C", c.id) as n
+                  from rm_customers c
+                 where c.search_name collate "C" >= v_lo and c.search_name collate "C" < v_hi
+                 order by c.search_name collate "C", c.id limit p_walk) e) s
+           -- In walk order: no sort, so the walk stops once it has v_need + 1.
+           where s.hit or s.n = p_walk
+           limit v_need + 1) w;
+      v_ids := v_ids || v_found[1:v_need];
+      exit ranks when cardinality(v_ids) >= p_first;
       v_need := p_first - cardinality(v_ids);
-      exit ranks when v_need <= 0;
-      continue when v_range < 3 and (
-        select count(*) from (
-          select from rm_customers c
-           where c.search_name collate "C" >= v_lo and c.search_name collate "C" < v_hi
-           order by c.search_name collate "C", c.id limit p_walk) r) < p_walk;
+      continue when v_range < 3 and not v_long;
       if v_rank = 2 then
         v_ids := v_ids || array(
           with found as materialized (select c.id, c.search_name from rm_customers c where c.name_words @> v_words and c.id <> all(v_ids))
