@@ -1,4 +1,5 @@
 import { eventStoreMigrations } from '#libs/event-store';
+import pg from 'pg';
 import { createPool, runMigrations } from '#libs/postgres';
 import { projectionMigrations } from '#libs/projections';
 import { AUTH_HEADERS, startApi, type ApiProcess } from './api-process.js';
@@ -16,6 +17,19 @@ const CUSTOMERS = 100_000;
 const TARGET_MS = 20;
 const SEARCH = 'query($text: String!, $first: Int) { searchCustomers(text: $text, first: $first) { id name email region } }';
 const CUSTOMER = 'query($id: ID!) { customer(id: $id) { id name email region } }';
+
+// The ranking before migration 0105, on the same tables: every match ranked, then the limit.
+const RANK_EVERY_MATCH = `
+with lookup as (select array(select customer_id from rm_promises where id = $1
+                             union all select customer_id from rm_errors where reference = $1) as ids)
+select c.id from rm_customers c, lookup
+ where c.id = $1 or c.id = any(lookup.ids) or c.search_vector @@ ledger_search_query($1)
+ order by case when c.id = $1 then 0 when c.id = any(lookup.ids) then 1
+               when c.name_words @> ledger_search_words($1) then 2 else 3 end,
+          c.search_name collate "C", c.id
+ limit $2`;
+// What searchCustomers runs now (customer.queries.ts), its customer columns aside.
+const WALK_IN_ORDER = 'select id from ledger_search_customers($1, $2, 2000) with ordinality as found (id, position) order by position';
 
 interface Case {
   name: string;
@@ -118,6 +132,42 @@ export async function searchBench(serverUrl: string, options: SearchOptions): Pr
         ratio: `${fmtX(s.p99 / base.p99)} p99 latency (p50: ${fmtX(s.p50 / base.p50)})`,
       });
     }
+    // Before and after in the same rounds, straight on one connection (no HTTP, no GraphQL): the
+    // same texts, answers compared.
+    const sqlRounds = quick ? 20 : 100;
+    const before = new Map<string, number[]>(CASES.map((c) => [c.name, []]));
+    const after = new Map<string, number[]>(CASES.map((c) => [c.name, []]));
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const accepted = CASES.filter((c) => !('refused' in c.expect));
+      for (const c of accepted) {
+        const [a, b] = [await client.query(RANK_EVERY_MATCH, [c.text, 20]), await client.query(WALK_IN_ORDER, [c.text, 20])];
+        if (JSON.stringify(a.rows) !== JSON.stringify(b.rows)) result.notes.push(`search: ${c.name}: the walk answered differently from ranking every match.`);
+      }
+      log(`search: ${sqlRounds} rounds of the same texts in SQL, before and after`);
+      for (let round = 0; round < sqlRounds; round++) {
+        for (const c of accepted) {
+          for (const [sql, into] of (round % 2 ? [[RANK_EVERY_MATCH, before], [WALK_IN_ORDER, after]] : [[WALK_IN_ORDER, after], [RANK_EVERY_MATCH, before]]) as [string, Map<string, number[]>][]) {
+            const t = performance.now();
+            await client.query(sql, [c.text, 20]);
+            into.get(c.name)!.push(performance.now() - t);
+          }
+        }
+      }
+    } finally {
+      await client.end();
+    }
+    for (const c of CASES.filter((x) => !('refused' in x.expect))) {
+      const [a, b] = [stats(after.get(c.name)!), stats(before.get(c.name)!)];
+      result.figures.push({
+        section: 'search',
+        name: `SQL only, ${c.name}: walking each rank in name order (now) vs ranking every match (before 0105)`,
+        ours: `p50 ${fmtMs(a.p50)}, p99 ${fmtMs(a.p99)}`,
+        baseline: `p50 ${fmtMs(b.p50)}, p99 ${fmtMs(b.p99)}`,
+        ratio: `${fmtX(a.p99 / b.p99)} p99 latency (p50: ${fmtX(a.p50 / b.p50)})`,
+      });
+    }
     const overall = stats(all);
     result.figures.push({
       section: 'search',
@@ -130,7 +180,8 @@ export async function searchBench(serverUrl: string, options: SearchOptions): Pr
     result.notes.push(
       `search: ${fmt(CUSTOMERS)} customers written straight into rm_customers by SQL (company names from 40 family names × 20 trades × 12 legal forms, a quarter GmbH, accents included; 12 regions; an email each), then VACUUM ANALYZE (what autovacuum does after so many inserts); ` +
         `the API (read cache and deadline watcher off) answers ${CASES.length} texts in turn, one request in flight, first: 20, each answer checked once before timing; ` +
-        '`customer(id)` for a seeded customer is timed in the same rounds as the baseline (the same HTTP, GraphQL and pool path, one primary-key read).',
+        '`customer(id)` for a seeded customer is timed in the same rounds as the baseline (the same HTTP, GraphQL and pool path, one primary-key read). ' +
+        'The SQL-only lines time the query searchCustomers runs now against the ranking it ran before migration 0105 (every match ranked, then the limit) on one connection, alternating which goes first, answers compared.',
     );
   } finally {
     await api?.stop();
