@@ -247,6 +247,60 @@ describe('console: error costs', () => {
     await context.close();
   });
 
+  it('sets a cost policy through the form, shows it in the history marked by standing, and shows a bad amount next to its field', async () => {
+    const { context, page } = await openAs('FINANCE', '/cost-policies');
+    const history = page.getByRole('table', { name: 'Policies in force and their history' });
+    await eventually(async () => (await tableText(history)).some((row) => row.join('|') === 'Distributor|Billing|US$250.00|Always (no start date)|In force'), true);
+
+    const form = page.getByRole('form', { name: 'Set a cost policy' });
+    await form.getByRole('combobox', { name: 'Customer kind' }).selectOption({ label: 'End user' });
+    await form.getByRole('combobox', { name: 'Error type' }).selectOption({ label: 'Shipping' });
+    const amount = form.getByRole('textbox', { name: 'Cost per error' });
+    await amount.fill('12.5');
+    await form.getByRole('textbox', { name: 'Currency' }).fill('USD');
+    await form.getByLabel('Effective from').fill('2090-01-01T09:00');
+    await form.getByRole('button', { name: 'Set policy' }).click();
+
+    await eventually(() => amount.getAttribute('aria-invalid'), 'true');
+    const describedBy = (await amount.getAttribute('aria-describedby')) ?? '';
+    const descriptions = await Promise.all(describedBy.split(' ').map((id) => page.locator(`[id="${id}"]`).innerText()));
+    expect(descriptions).toContain('must look like "250.00"');
+    expect(await form.getByRole('textbox', { name: 'Currency' }).getAttribute('aria-invalid')).toBeNull();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    await amount.fill('12.50');
+    await form.getByRole('button', { name: 'Set policy' }).click();
+    await form.getByRole('status').getByText('Policy set.').waitFor();
+    expect(await amount.getAttribute('aria-invalid')).toBeNull();
+
+    // A second one already effective: it is in force, the 2090 one waits its turn.
+    await amount.fill('7.25');
+    await form.getByLabel('Effective from').fill('2001-02-03T04:05');
+    await form.getByRole('button', { name: 'Set policy' }).click();
+    await form.getByRole('status').getByText('US$7.25').waitFor();
+
+    const { errorCostPolicies } = await call<{ errorCostPolicies: { customerKind: string; errorType: string; effectiveFrom: string; costPerError: Money }[] }>(
+      'FINANCE',
+      '{ errorCostPolicies { customerKind errorType effectiveFrom costPerError { amount currency } } }',
+    );
+    const endUserShipping = errorCostPolicies.filter((policy) => policy.customerKind === 'END_USER' && policy.errorType === 'SHIPPING');
+    // Set in Europe/Berlin, the browser's zone.
+    expect(endUserShipping).toEqual([
+      { customerKind: 'END_USER', errorType: 'SHIPPING', effectiveFrom: '2001-02-03T03:05:00.000Z', costPerError: { amount: '7.25', currency: 'USD' } },
+      { customerKind: 'END_USER', errorType: 'SHIPPING', effectiveFrom: '2090-01-01T08:00:00.000Z', costPerError: { amount: '12.50', currency: 'USD' } },
+    ]);
+    // Newest effective first within the group.
+    await eventually(
+      async () => (await tableText(history)).filter((row) => row[0] === 'End user' && row[1] === 'Shipping').map((row) => [row[2], row[4]]),
+      [
+        ['US$12.50', 'Scheduled'],
+        ['US$7.25', 'In force'],
+      ],
+    );
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await context.close();
+  });
+
   it('refuses the finance screens to an agent who types their address', async () => {
     const { context, page } = await openAs('AGENT', '/error-costs');
     await page.getByRole('heading', { name: 'Not available' }).waitFor();
