@@ -30,10 +30,11 @@ async function call<T = Record<string, any>>(role: keyof typeof KEYS, query: str
 async function registerCustomer(kind: 'DISTRIBUTOR' | 'RESELLER' | 'END_USER'): Promise<string> {
   const id = `c-${randomUUID()}`;
   await call('AGENT', 'mutation($input: RegisterCustomerInput!) { registerCustomer(input: $input) { id } }', {
-    input: { id, kind, name: `Costs ${kind.toLowerCase()} ${id.slice(2, 8)}` },
+    input: { id, kind, name: customerName(kind, id) },
   });
   return id;
 }
+const customerName = (kind: string, id: string) => `Costs ${kind.toLowerCase()} ${id.slice(2, 8)}`;
 
 async function recordError(customerId: string, type: 'BILLING' | 'SHIPPING', occurredAt: string, cost?: Money): Promise<void> {
   await call('AGENT', 'mutation($input: RecordErrorInput!) { recordError(input: $input) { id } }', {
@@ -168,6 +169,17 @@ describe('console: error costs', () => {
     expect((await downloadCsv(page)).text).toBe(expectedCsv('Customer kind', byKind));
     // The chart keeps showing cost by month for the same filters.
     expect(await figure.getByRole('img').getAttribute('aria-label')).toBe(chartText);
+
+    // By customer: each named (from the API) with its id, which is the CSV's key.
+    await page.getByRole('combobox', { name: 'Group by' }).selectOption({ label: 'Customer' });
+    const byCustomer = await errorCosts({ groupBy: 'CUSTOMER', ...berlinYear(2019) });
+    const kindOf: Record<string, string> = { [distributor]: 'DISTRIBUTOR', [reseller]: 'RESELLER' };
+    await eventually(
+      () => tableText(page.getByRole('table', { name: 'Error costs by customer' })),
+      expectedTable('Customer', byCustomer, (id) => `${customerName(kindOf[id], id)}\n${id}`),
+    );
+    expect((await downloadCsv(page)).text).toBe(expectedCsv('Customer', byCustomer));
+    await page.getByRole('combobox', { name: 'Group by' }).selectOption({ label: 'Customer kind' });
 
     // The customer kind filter narrows both.
     await page.getByRole('combobox', { name: 'Customer kind', exact: true }).selectOption({ label: 'Distributor' });

@@ -8,6 +8,7 @@ import { humanize } from '../shared/labels.js';
 import { ErrorCostChart } from './error-cost-chart.js';
 import { amountIn, currenciesOf, downloadText, errorCostsCsv } from './error-costs.csv.js';
 import { ErrorCosts, type CustomerKind, type ErrorCostFilters, type ErrorCostGroup, type ErrorCostRow } from './error-costs.query.js';
+import { useCustomerNames } from './customer-names.query.js';
 import { YearlyRunRate } from './yearly-run-rate.js';
 import './error-costs.css';
 
@@ -165,6 +166,7 @@ export default function ErrorCostsScreen() {
 
 function CostTable({ rows, groupBy, groupLabel, busy }: { rows: ErrorCostRow[]; groupBy: ErrorCostGroup; groupLabel: string; busy: boolean }) {
   const currencies = currenciesOf(rows);
+  const names = useCustomerNames(groupBy === 'CUSTOMER' ? rows.map((row) => row.key) : []);
   return (
     <table aria-labelledby="error-costs-table-title" aria-busy={busy}>
       <thead>
@@ -192,7 +194,7 @@ function CostTable({ rows, groupBy, groupLabel, busy }: { rows: ErrorCostRow[]; 
         {rows.map((row) => (
           <tr key={row.key}>
             <th scope="row">
-              <GroupKey groupBy={groupBy} value={row.key} />
+              <GroupKey groupBy={groupBy} value={row.key} names={names} />
             </th>
             <td className="number">{row.errors}</td>
             <td className="number">{row.unpricedErrors > 0 ? `${row.unpricedErrors} unpriced` : 'None'}</td>
@@ -211,10 +213,17 @@ function CostTable({ rows, groupBy, groupLabel, busy }: { rows: ErrorCostRow[]; 
   );
 }
 
-function GroupKey({ groupBy, value }: { groupBy: ErrorCostGroup; value: string }) {
+function GroupKey({ groupBy, value, names }: { groupBy: ErrorCostGroup; value: string; names: Map<string, string | null> | undefined }) {
   switch (groupBy) {
-    case 'CUSTOMER':
-      return <Link to={`/customers/${encodeURIComponent(value)}`}>{value}</Link>;
+    case 'CUSTOMER': {
+      const name = names?.get(value);
+      return (
+        <>
+          <Link to={`/customers/${encodeURIComponent(value)}`}>{name === undefined ? value : (name ?? 'Erased customer')}</Link>
+          {name !== undefined && <div className="secondary-text">{value}</div>}
+        </>
+      );
+    }
     case 'CUSTOMER_KIND':
     case 'ERROR_TYPE':
       return <>{humanize(value)}</>;
