@@ -256,6 +256,17 @@ describe('console: error costs', () => {
     expect(await card.innerText()).toContain(`Fix these and the channel partner saves ${money(errorCostForecast.annualCost[0])} and ${money(errorCostForecast.annualCost[1])} a year.`);
     expect(await card.innerText()).toContain('4 errors of all customers that occurred in the last 90 days');
     expect(await card.innerText()).toContain('1 unpriced error is not in this figure.');
+
+    // A shorter window: the card asks the API again.
+    await card.getByRole('combobox', { name: 'Based on the last' }).selectOption({ label: '30 days' });
+    const { errorCostForecast: month } = await call<{ errorCostForecast: { annualCost: Money[]; errorsInWindow: number } }>(
+      'FINANCE',
+      '{ errorCostForecast(windowDays: 30) { annualCost { amount currency } errorsInWindow } }',
+    );
+    expect(month).toEqual({ annualCost: [{ amount: '6083.33', currency: 'USD' }], errorsInWindow: 2 });
+    await card.getByText(`Fix these and the channel partner saves ${money(month.annualCost[0])} a year.`).waitFor();
+    expect(await card.innerText()).toContain('2 errors of all customers that occurred in the last 30 days');
+    expect(await card.innerText()).not.toContain('unpriced');
     await context.close();
   });
 

@@ -158,7 +158,7 @@ export default function ErrorCostsScreen() {
         <p className="loading">Loading…</p>
       )}
 
-      <YearlyRunRate windowDays={90} />
+      <YearlyRunRate />
       <p className="hint">Generated {fields.asOf ? `as of ${fields.asOf.replace('T', ' ')}` : `as of now (${toLocalSecondsInput(new Date()).replace('T', ' ')})`}, {zone}.</p>
     </section>
   );
