@@ -167,6 +167,10 @@ describe('console: the promises queue', () => {
     await page.getByRole('button', { name: 'Show more' }).click();
     await eventually(() => queueRows(table), expectedRows(all.nodes));
     expect(await page.getByRole('button', { name: 'Show more' }).count()).toBe(0);
+    // Keyboard focus lands on the first new row, not on a button that is gone.
+    const firstNew = table.getByRole('row').nth(26);
+    expect(await firstNew.getByRole('cell').nth(1).innerText()).toBe(all.nodes[25].description);
+    expect(await firstNew.getByRole('link', { name: customer.name }).evaluate((link) => link === link.ownerDocument.activeElement)).toBe(true);
     await context.close();
   });
 });

@@ -32,6 +32,14 @@ export default function PromisesScreen(_props: { viewer: Viewer }) {
 
   // Only the latest request's answer lands: one for filters since changed is dropped.
   const latest = useRef(0);
+  // After Show more, keyboard focus moves to the first new row (the button may be gone).
+  const body = useRef<HTMLTableSectionElement>(null);
+  const [focusRow, setFocusRow] = useState<number | null>(null);
+  useEffect(() => {
+    if (focusRow === null) return;
+    body.current?.rows[focusRow]?.querySelector('a')?.focus();
+    setFocusRow(null);
+  }, [focusRow]);
 
   const load = useCallback(
     async (after: string | null, previous: QueuedPromise[]) => {
@@ -44,6 +52,7 @@ export default function PromisesScreen(_props: { viewer: Viewer }) {
       const page = result.data?.promises;
       if (!page) return;
       setQueue({ filterKey, rows: [...previous, ...page.nodes], totalCount: page.totalCount, endCursor: page.pageInfo.endCursor, hasNextPage: page.pageInfo.hasNextPage });
+      if (after !== null && page.nodes.length > 0) setFocusRow(previous.length);
     },
     [client, filter, filterKey],
   );
@@ -128,7 +137,7 @@ export default function PromisesScreen(_props: { viewer: Viewer }) {
             <th scope="col">Status</th>
           </tr>
         </thead>
-        <tbody>
+        <tbody ref={body}>
           {rows?.length === 0 && (
             <tr>
               <td colSpan={5}>No promises match these filters.</td>
