@@ -285,6 +285,8 @@ describe('console: error costs', () => {
     await form.getByRole('button', { name: 'Set policy' }).click();
 
     await eventually(() => amount.getAttribute('aria-invalid'), 'true');
+    // Focus goes to the field to fix.
+    await eventually(() => amount.evaluate((input) => input === input.ownerDocument.activeElement), true);
     const describedBy = (await amount.getAttribute('aria-describedby')) ?? '';
     const descriptions = await Promise.all(describedBy.split(' ').map((id) => page.locator(`[id="${id}"]`).innerText()));
     expect(descriptions).toContain('must look like "250.00"');

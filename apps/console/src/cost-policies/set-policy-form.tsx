@@ -11,6 +11,7 @@ const TYPES: ErrorType[] = ['BILLING', 'SHIPPING'];
 
 // API field names (last path segment of extensions.fields) → this form's fields.
 type FieldName = 'customerKind' | 'errorType' | 'amount' | 'currency' | 'effectiveFrom';
+const FIELD_ORDER: FieldName[] = ['customerKind', 'errorType', 'amount', 'currency', 'effectiveFrom'];
 
 /** Sets the cost per error from a moment on; earlier errors keep the price they had. */
 export function SetPolicyForm({ onSet }: { onSet: () => void }) {
@@ -29,13 +30,19 @@ export function SetPolicyForm({ onSet }: { onSet: () => void }) {
     event.preventDefault();
     setDone('');
     const from = fromLocalInput(effectiveFrom);
-    if (!from) {
-      setProblem({ code: 'BAD_USER_INPUT', message: 'Choose when the policy takes effect.', fields: { effectiveFrom: 'choose a date and time' } });
+    // Only what the API cannot be asked without; every other rule is the API's to state.
+    const missing: Partial<Record<FieldName, string>> = {};
+    if (!amount.trim()) missing.amount = 'enter the cost per error';
+    if (!from) missing.effectiveFrom = 'choose a date and time';
+    if (!from || Object.keys(missing).length > 0) {
+      setProblem({ code: 'BAD_USER_INPUT', message: 'Some fields need a value.', fields: missing });
+      focusFirstInvalid(Object.keys(missing) as FieldName[]);
       return;
     }
     const result = await setPolicy({ input: { customerKind, errorType, effectiveFrom: from, costPerError: { amount: amount.trim(), currency: currency.trim() } } });
     const refused = apiProblem(result.error);
     setProblem(refused);
+    if (refused) focusFirstInvalid(Object.keys(refused.fields) as FieldName[]);
     if (refused || !result.data) return;
     const set = result.data.setErrorCostPolicy;
     const message = `${humanize(set.customerKind)} × ${humanize(set.errorType)}: ${formatMoney(set.costPerError)} per error from ${formatDateTime(set.effectiveFrom)}.`;
@@ -45,8 +52,12 @@ export function SetPolicyForm({ onSet }: { onSet: () => void }) {
     onSet();
   };
 
+  const focusFirstInvalid = (names: FieldName[]) => {
+    const first = FIELD_ORDER.find((name) => names.includes(name));
+    if (first) requestAnimationFrame(() => document.getElementById(`${formId}-${first}`)?.focus());
+  };
   const fieldError = (name: FieldName) => problem?.fields[name];
-  const unplaced = problem && !Object.keys(problem.fields).some((name) => ['customerKind', 'errorType', 'amount', 'currency', 'effectiveFrom'].includes(name));
+  const unplaced = problem && !Object.keys(problem.fields).some((name) => (FIELD_ORDER as string[]).includes(name));
   const control = (name: FieldName) => {
     const error = fieldError(name);
     return {
