@@ -149,6 +149,27 @@ describe('console: the promises queue', () => {
     await context.close();
   });
 
+  it('shows promises the deadline watcher flagged at risk with an At risk badge, and filters by them', async () => {
+    const customer = await registerCustomer('Queue Risk');
+    const tag = randomUUID().slice(0, 6);
+    const soon = await makePromise(customer.id, 'OTHER', new Date(Date.now() + 2 * 3_600_000).toISOString(), `Call before lunch ${tag}`);
+    await makePromise(customer.id, 'OTHER', new Date(Date.now() + 30 * 86_400_000).toISOString(), `Check next month ${tag}`);
+    // The watcher flags promises due within LEDGER_AT_RISK_WINDOW (24 h) every second.
+    await eventually(async () => (await promises({ kind: 'OTHER', atRisk: true })).nodes.map((p) => p.id), [soon]);
+
+    const { context, page } = await openAs('AGENT', '/promises?kind=OTHER&risk=at-risk');
+    const table = page.getByRole('table', { name: 'Promises' });
+    const atRisk = await promises({ kind: 'OTHER', atRisk: true });
+    await eventually(() => queueRows(table), expectedRows(atRisk.nodes));
+    expect((await queueRows(table))[0]).toEqual([customer.name, `Call before lunch ${tag}`, 'Other', 'Open · At risk']);
+
+    await page.getByRole('combobox', { name: 'Risk' }).selectOption({ label: 'Not at risk' });
+    const notAtRisk = await promises({ kind: 'OTHER', atRisk: false });
+    expect(notAtRisk.nodes.map((p) => p.description)).toContain(`Check next month ${tag}`);
+    await eventually(() => queueRows(table), expectedRows(notAtRisk.nodes));
+    await context.close();
+  });
+
   it('pages with Show more in due order until the query has no next page', async () => {
     const customer = await registerCustomer('Queue Paging');
     const tag = randomUUID().slice(0, 6);
