@@ -48,16 +48,15 @@ export default function ErrorCostsScreen() {
   const { fields, set } = useFilters();
   const ids = { group: useId(), from: useId(), to: useId(), asOf: useId(), kind: useId(), range: useId(), asOfHint: useId() };
 
-  const filters = useMemo(() => {
+  const filters = useMemo((): Omit<ErrorCostFilters, 'groupBy'> => {
     const asOf = fields.asOf ? new Date(fields.asOf) : null;
-    const common: Omit<ErrorCostFilters, 'groupBy'> = {
+    return {
       from: fields.from ? startOfLocalDay(fields.from) : null,
       // "To" names the last day counted: the API's `to` is exclusive, so the next day's start.
       to: fields.to ? startOfLocalDay(fields.to, 1) : null,
       asOf: asOf && !Number.isNaN(asOf.getTime()) ? asOf.toISOString() : null,
       customerKind: fields.kind || null,
     };
-    return common;
   }, [fields.from, fields.to, fields.asOf, fields.kind]);
 
   const [byMonth] = useQuery({ query: ErrorCosts, variables: { ...filters, groupBy: 'MONTH' } });
@@ -148,7 +147,8 @@ export default function ErrorCostsScreen() {
 
       <div className="table-heading">
         <h2 id="error-costs-table-title">Error costs by {groupLabel.toLowerCase()}</h2>
-        <button type="button" onClick={download} disabled={!grouped.data}>
+        {/* Never a file of the previous filters' figures while the new ones are on their way. */}
+        <button type="button" onClick={download} disabled={!grouped.data || grouped.stale || grouped.fetching}>
           Download CSV
         </button>
       </div>
