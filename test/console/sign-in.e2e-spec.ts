@@ -60,13 +60,13 @@ describe('console: signing in', () => {
   it('keeps the key in this tab only, across reloads, until Sign out forgets it', async () => {
     const { context, page } = await signIn(KEYS.ADMIN);
     await page.getByRole('searchbox', { name: 'Search customers' }).waitFor();
-    expect(await page.evaluate(() => Object.values({ ...sessionStorage }))).toEqual([KEYS.ADMIN]);
-    expect(await page.evaluate(() => Object.keys({ ...localStorage }))).toEqual([]);
+    expect(await page.evaluate('Object.values({ ...sessionStorage })')).toEqual([KEYS.ADMIN]);
+    expect(await page.evaluate('Object.keys({ ...localStorage })')).toEqual([]);
     await page.reload();
     await page.getByRole('searchbox', { name: 'Search customers' }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('API key').waitFor();
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
     await page.reload();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     // Another tab never saw the key.

@@ -10,6 +10,7 @@ const ROLES = Object.keys(KEYS) as Role[];
 // Each root operation, called so that it passes the guard and then fails harmlessly (or succeeds).
 const OPERATIONS: Record<string, { query: string; roles: Role[] }> = {
   eventStoreHead: { query: '{ eventStoreHead }', roles: ['AGENT', 'FINANCE', 'INTEGRATION', 'ADMIN'] },
+  viewer: { query: '{ viewer { role } }', roles: ['AGENT', 'FINANCE', 'INTEGRATION', 'ADMIN'] },
   customer: { query: '{ customer(id: "nobody") { id } }', roles: ['AGENT', 'FINANCE', 'INTEGRATION', 'ADMIN'] },
   customers: { query: '{ customers { totalCount } }', roles: ['AGENT', 'FINANCE', 'ADMIN'] },
   searchCustomers: { query: '{ searchCustomers(text: "nobody") { id email } }', roles: ['AGENT', 'FINANCE', 'ADMIN'] },

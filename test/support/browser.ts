@@ -1,22 +1,10 @@
 import { afterAll, beforeAll } from '@jest/globals';
-import chromium from '@sparticuz/chromium';
-import { chromium as playwright, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser } from '../../bench/console-browser.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-/**
- * A real Chromium (the one the @sparticuz/chromium npm package ships: no apt, no download),
- * driven by playwright-core. Tests find elements by role and accessible name, as people do.
- */
-export async function launchBrowser(): Promise<Browser> {
-  return playwright.launch({ executablePath: await chromium.executablePath(), args: BROWSER_ARGS, headless: true });
-}
-
-// The package's flags are tuned for serverless functions. A test needs a browser that behaves like
-// people's: with web security on (same-origin, CSP), and several contexts per process (with
-// --single-process, closing a context brings the whole browser down).
-const SERVERLESS_ONLY = new Set(['--single-process', '--disable-web-security', '--allow-running-insecure-content']);
-const BROWSER_ARGS = chromium.args.filter((arg) => !SERVERLESS_ONLY.has(arg));
+export { launchBrowser };
 
 /** Registers jest hooks that start one browser for the file and close it after. */
 export function useBrowser(): { readonly browser: Browser } {
