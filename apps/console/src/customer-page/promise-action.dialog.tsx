@@ -36,7 +36,9 @@ export function PromiseActionDialog({ action, promise, current, onDone, onStale,
   const [amend, runAmend] = useMutation(AmendPromise);
   const [release, runRelease] = useMutation(ReleasePromise);
   const busy = keep.fetching || breakIt.fetching || amend.fetching || release.fetching;
-  const shown = current ?? promise;
+  const [stale, setStale] = useState(false);
+  // The agent decided on what the row showed when the dialog opened; once told it changed, on the reloaded promise.
+  const shown = stale ? (current ?? promise) : promise;
 
   const submit = async () => {
     const id = promise.id;
@@ -65,11 +67,13 @@ export function PromiseActionDialog({ action, promise, current, onDone, onStale,
     const failure = apiProblem(result.error);
     setProblem(failure);
     if (!failure) onDone();
-    else if (isStale(failure)) onStale();
+    else if (isStale(failure)) {
+      setStale(true);
+      onStale();
+    }
   };
 
-  const stale = isStale(problem);
-  const notice = stale
+  const notice = isStale(problem)
     ? current
       ? 'Someone else changed this promise while you were looking at it. It has been reloaded: check it and try again.'
       : 'Someone else changed this promise while you were looking at it: it is no longer open.'
@@ -83,6 +87,7 @@ export function PromiseActionDialog({ action, promise, current, onDone, onStale,
     <ActionDialog title={TITLES[action].title} submitLabel={TITLES[action].submit} busy={busy || (stale && !current)} notice={notice} onSubmit={() => void submit()} onClose={onClose}>
       <p className="dialog-subject">
         “{shown.description}”, due {formatDateTime(shown.dueBy)}
+        {shown.amendments > 0 && ` (amended ${shown.amendments}×)`}
       </p>
       {action === 'Amend' && (
         <LabelledField label="New due date" error={problem?.fields.dueBy}>
