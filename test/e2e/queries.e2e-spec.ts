@@ -262,6 +262,13 @@ describe("a customer's promises, errors and timeline as of a moment", () => {
     expect(then.errors).toEqual({ totalCount: 1, nodes: [{ id: resolved.id, status: 'OPEN', version: 0 }] });
     expect(then.timeline.nodes.map((n: { type: string }) => n.type)).toEqual(['CustomerRegistered', 'PromiseMade', 'PromiseMade', 'ErrorRecorded']);
 
+    // Paged as of the moment, the cursor carries on where the first page ended.
+    const PAGE = 'query($id: ID!, $asOf: DateTime, $after: String) { customer(id: $id) { promises(asOf: $asOf, first: 1, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } } }';
+    const first = (await ok(PAGE, { id: c, asOf: cut })).customer.promises;
+    const second = (await ok(PAGE, { id: c, asOf: cut, after: first.pageInfo.endCursor })).customer.promises;
+    expect([first.pageInfo.hasNextPage, second.pageInfo.hasNextPage]).toEqual([true, false]);
+    expect([...first.nodes, ...second.nodes].map((p: { id: string }) => p.id)).toEqual([kept, amended]);
+
     const now = (await ok(AS_OF, { id: c })).customer;
     expect(now.promises.totalCount).toBe(3);
     expect(now.open.totalCount).toBe(1);
