@@ -195,6 +195,22 @@ describe('console: the customer page', () => {
     await context.close();
   });
 
+  it('shows and announces a promise turning at risk while the page is open', async () => {
+    const id = await customer('At Risk Kft');
+    const promiseId = await promise(id, 'Repair the conveyor belt', 3);
+    const { context, page } = await openCustomerPage(KEYS.AGENT, id, 'At Risk Kft');
+    const row = promiseRow(page, 'Repair the conveyor belt');
+    await row.getByText('On track').waitFor();
+
+    // A colleague moves it within the at-risk window (a day): the deadline watcher flags it.
+    await api('mutation($i: AmendPromiseInput!) { amendPromise(input: $i) { id } }', {
+      i: { id: promiseId, dueBy: new Date(Date.now() + 2 * 3_600_000).toISOString(), reason: 'earlier slot' },
+    });
+    await row.getByText('At risk').waitFor();
+    await page.getByRole('status').getByText('Promise at risk: Repair the conveyor belt').waitFor();
+    await context.close();
+  });
+
   it('shows the page as the ledger knew it at a moment, read-only, and Now returns', async () => {
     const id = await customer('Time Travel BV');
     const promiseId = await promise(id, 'Install the new router');

@@ -1,5 +1,6 @@
-import { memo, useEffect, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { useQuery } from 'urql';
+import { useAnnounce } from '../layout/announcer.js';
 import { apiProblem } from '../shared/api-errors.js';
 import { formatDateTime } from '../shared/format.js';
 import { humanize } from '../shared/labels.js';
@@ -34,6 +35,7 @@ export function OpenPromisesTable({ customerId, asOf, canAct, refreshKey, onChan
   const rows = promises?.nodes ?? [];
   const problem = apiProblem(result.error);
   const open = (action: PromiseAction, promise: OpenPromise) => setDialog({ action, promise });
+  useAnnounceTurningAtRisk(rows, asOf);
 
   return (
     <section aria-labelledby="open-promises-title">
@@ -104,6 +106,19 @@ export function OpenPromisesTable({ customerId, asOf, canAct, refreshKey, onChan
       )}
     </section>
   );
+}
+
+/** Live: a shown promise the deadline watcher flags at risk is announced (its row's badge changes too). */
+function useAnnounceTurningAtRisk(rows: OpenPromise[], asOf: string | null) {
+  const announce = useAnnounce();
+  const seen = useRef<{ asOf: string | null; atRisk: Map<string, boolean> } | null>(null);
+  useEffect(() => {
+    const before = seen.current?.asOf === asOf ? seen.current.atRisk : null;
+    const turned = before ? rows.filter((row) => row.atRisk && before.get(row.id) === false) : [];
+    if (turned.length === 1) announce(`Promise at risk: ${turned[0]!.description}`);
+    else if (turned.length > 1) announce(`${turned.length} promises are now at risk`);
+    seen.current = { asOf, atRisk: new Map(rows.map((row) => [row.id, row.atRisk])) };
+  }, [rows, asOf, announce]);
 }
 
 interface RowProps {
