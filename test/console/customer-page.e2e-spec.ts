@@ -286,6 +286,10 @@ describe('console: the customer page', () => {
     await promiseRow(page, 'Send the corrected invoice').getByRole('button', { name: 'Amend' }).click();
     await page.getByRole('dialog', { name: 'Amend promise' }).waitFor();
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    // Escape closes it, and the keyboard carries on from the button that opened it.
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await expect(page.evaluate('document.activeElement.textContent')).resolves.toBe('Amend');
     await context.close();
   });
 

@@ -15,9 +15,19 @@ interface Props {
 export function ActionDialog({ title, submitLabel, busy, notice, onSubmit, onClose, children }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  const opener = useRef<HTMLElement | null | undefined>(undefined);
   useEffect(() => {
+    const dialog = ref.current;
+    // Taken once: StrictMode runs this effect twice, the second time with focus already inside.
+    if (opener.current === undefined) opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     // Unmounting removes it from the top layer: no close() in a cleanup (StrictMode would fire onClose).
-    if (ref.current && !ref.current.open) ref.current.showModal();
+    if (dialog && !dialog.open) dialog.showModal();
+    return () => {
+      // Really gone (not StrictMode's rehearsal): focus goes back to the button that opened it, if it is still there.
+      queueMicrotask(() => {
+        if (!dialog?.isConnected && opener.current?.isConnected) opener.current.focus();
+      });
+    };
   }, []);
   return (
     <dialog ref={ref} aria-labelledby={titleId} onClose={onClose}>
