@@ -1,4 +1,4 @@
-// npm run bench -- [store] [graphql] [scale] [import] [deadlines] [soak] [--quick] [--profile] [--diagnose] [--only=TEXT] [--no-doc]
+// npm run bench -- [store] [graphql] [scale] [import] [deadlines] [console] [soak] [--quick] [--profile] [--diagnose] [--only=TEXT] [--no-doc]
 // Every figure is paired with a baseline measured in the same run; the table is printed and
 // written to docs/benchmarks.md (the hand-written part of that file below the marker is kept).
 import { execFileSync } from 'node:child_process';
@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { startBenchServer } from './bench-database.js';
 import { summariseProfiles } from './cpu-profile.summary.js';
 import { writeBenchmarksDoc } from './benchmarks.doc.js';
+import { consoleBench } from './console.bench.js';
 import { deadlinesBench } from './deadlines.bench.js';
 import { graphqlBench } from './graphql.bench.js';
 import { importBench } from './import.bench.js';
@@ -60,6 +61,7 @@ try {
         scale: () => scaleBench(server.url, { quick, log }),
         import: () => importBench(server.url, { quick, log }),
         deadlines: () => deadlinesBench(server.url, { quick }),
+        console: () => consoleBench(server.url, { quick, log }),
         soak: () => soakBench(server.url, { quick, log }),
       }[section];
       results.set(section, await run());
