@@ -1,4 +1,4 @@
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import { useQuery } from 'urql';
 import { useAnnounce } from '../layout/announcer.js';
 import { apiProblem } from '../shared/api-errors.js';
@@ -9,7 +9,7 @@ import { Countdown, RiskBadge } from './countdown.js';
 import { NewPromiseDialog } from './new-promise.dialog.js';
 import { PromiseActionDialog, type PromiseAction } from './promise-action.dialog.js';
 
-const PAGE = 100;
+const PAGE = 50;
 const ACTIONS: readonly PromiseAction[] = ['Keep', 'Break', 'Amend', 'Release'];
 
 interface Props {
@@ -34,7 +34,8 @@ export function OpenPromisesTable({ customerId, asOf, canAct, refreshKey, onChan
   const promises = result.data?.customer?.promises;
   const rows = promises?.nodes ?? [];
   const problem = apiProblem(result.error);
-  const open = (action: PromiseAction, promise: OpenPromise) => setDialog({ action, promise });
+  // Stable, so opening a dialog re-renders no row.
+  const open = useCallback((action: PromiseAction, promise: OpenPromise) => setDialog({ action, promise }), []);
   useAnnounceTurningAtRisk(rows, asOf);
 
   return (
