@@ -1,4 +1,4 @@
-// npm run bench -- [store] [graphql] [scale] [import] [deadlines] [console] [soak] [--quick] [--profile] [--diagnose] [--only=TEXT] [--no-doc]
+// npm run bench -- [store] [graphql] [scale] [import] [deadlines] [console] [search] [soak] [--quick] [--profile] [--diagnose] [--only=TEXT] [--no-doc]
 // Every figure is paired with a baseline measured in the same run; the table is printed and
 // written to docs/benchmarks.md (the hand-written part of that file below the marker is kept).
 import { execFileSync } from 'node:child_process';
@@ -12,13 +12,15 @@ import { consoleBench } from './console.bench.js';
 import { deadlinesBench } from './deadlines.bench.js';
 import { graphqlBench } from './graphql.bench.js';
 import { importBench } from './import.bench.js';
-import { DEFAULT_SECTIONS, SECTIONS, TARGETS, emptyResult, figuresTable, fmt, targetsTable, type SectionName, type SectionResult, type TargetId, type TargetResult } from './report.js';
+import { DEFAULT_SECTIONS, QUICK_SECTIONS, SECTIONS, TARGETS, emptyResult, figuresTable, fmt, targetsTable, type SectionName, type SectionResult, type TargetId, type TargetResult } from './report.js';
 import { scaleBench } from './scale.bench.js';
+import { searchBench } from './search.bench.js';
 import { soakBench } from './soak.bench.js';
 import { storeBench } from './store.bench.js';
 
 const USAGE = `usage: npm run bench -- [${SECTIONS.join('] [')}] [--quick] [--profile] [--diagnose] [--only=TEXT] [--no-doc]
-  sections   which to run (default: all but soak, which runs only when named)
+  sections   which to run (default: all but soak, which runs only when named; --quick also
+             leaves out search, which seeds 100,000 customers, unless it is named)
   --quick    short runs and smaller data sets: the whole run takes under 2 minutes;
              soak runs 30 s instead of 10 minutes (SOAK_SECONDS sets any length)
   --profile  write V8 CPU profiles of our event-store process (store) and of the API (graphql)
@@ -40,7 +42,7 @@ if (flags.has('--help') || unknownFlags.length || unknownSections.length) {
   process.exit(flags.has('--help') ? 0 : 2);
 }
 const quick = flags.has('--quick');
-const chosen: SectionName[] = named.length ? SECTIONS.filter((s) => named.includes(s)) : [...DEFAULT_SECTIONS];
+const chosen: SectionName[] = named.length ? SECTIONS.filter((s) => named.includes(s)) : [...(quick ? QUICK_SECTIONS : DEFAULT_SECTIONS)];
 const profileDir = flags.has('--profile') ? mkdtempSync(join(tmpdir(), 'ledger-bench-profile-')) : undefined;
 
 const loadAtStart = loadavg()[0]!;
@@ -62,6 +64,7 @@ try {
         import: () => importBench(server.url, { quick, log }),
         deadlines: () => deadlinesBench(server.url, { quick }),
         console: () => consoleBench(server.url, { quick, log }),
+        search: () => searchBench(server.url, { quick, log }),
         soak: () => soakBench(server.url, { quick, log }),
       }[section];
       results.set(section, await run());
@@ -86,7 +89,7 @@ const all = [...results.values()];
 const figures = all.flatMap((r) => r.figures);
 const targets: TargetResult[] = all.flatMap((r) => r.targets);
 const elapsed = process.uptime();
-if (quick && DEFAULT_SECTIONS.every((s) => chosen.includes(s))) {
+if (quick && QUICK_SECTIONS.every((s) => chosen.includes(s))) {
   targets.push({ id: 'run.quick', verdict: elapsed < 120 ? 'met' : 'missed', measured: `${fmt(elapsed)} s after the build` });
 }
 const notes = all.flatMap((r) => r.notes);

@@ -67,6 +67,23 @@ describe('rebuildProjections', () => {
     expect(progress.length).toBeGreaterThanOrEqual(2 * Math.floor(events / 25));
   });
 
+  it('rebuilds the search indexes with the customers, and searchCustomers answers the same from the rebuilt tables', async () => {
+    for (const name of ['Zéphyr Büro GmbH', 'Zephyrus Trading', 'Büro Nord', 'Nord Zéphyr']) await log.customer('DISTRIBUTOR', { name });
+    await log.project();
+    const search = async (text: string) => (await log.queries.customers.searchCustomers({ text, first: 20 })).map((c) => c.name);
+    const before = await Promise.all(['zeph', 'buro', 'nord', 'z'].map(search));
+    await log.settled();
+
+    await rebuild();
+
+    expect(await Promise.all(['zeph', 'buro', 'nord', 'z'].map(search))).toEqual(before);
+    expect(before[0]).toEqual(['Nord Zéphyr', 'Zéphyr Büro GmbH', 'Zephyrus Trading']);
+    const names = (await indexes()).join('\n');
+    expect(names).toMatch(/rm_customers_search_order ON public.rm_customers USING btree \(search_name COLLATE "C", id\) INCLUDE \(name_words, search_vector\)/);
+    expect(names).toMatch(/rm_customers_name_words ON public.rm_customers USING gin \(name_words\) WITH \(fastupdate=off\)/);
+    expect(names).toMatch(/rm_customers_search ON public.rm_customers USING gin \(search_vector\) WITH \(fastupdate=off\)/);
+  });
+
   it('keeps serving the old tables while it runs, and a live runner carries on from the rebuilt checkpoint', async () => {
     await seed(40);
     const runner = log.runner({ batchSize: 10 });

@@ -111,6 +111,67 @@ describe('searchCustomers at 100,000 customers', () => {
     }), 120_000);
 });
 
+// The ranking without the walks: every match ranked, then the limit (what searchCustomers answered
+// before migration 0105, ordered by the folded name in C order).
+const RANKED_WHOLE = `
+with lookup as (select array(select customer_id from rm_promises where id = $1
+                             union all select customer_id from rm_errors where reference = $1) as ids)
+select c.id from rm_customers c, lookup
+ where c.id = $1 or c.id = any(lookup.ids) or c.search_vector @@ ledger_search_query($1)
+ order by case when c.id = $1 then 0 when c.id = any(lookup.ids) then 1
+               when c.name_words @> ledger_search_words($1) then 2 else 3 end,
+          c.search_name collate "C", c.id
+ limit $2`;
+
+describe('searchCustomers among thousands of matches', () => {
+  it('puts the exact id and the whole-word names first when thousands of customers match by prefix', () =>
+    withLog(async (log) => {
+      await log.pool.query(`insert into rm_customers (id, name, kind, region, registered_at, version)
+        select 'p-' || i, 'Nordics ' || i, 'DISTRIBUTOR', 'Bayern', now(), 0 from generate_series(1, 6000) i`);
+      const whole = await named(log, 'Zulu Nord');
+      const exact = 'nord';
+      await log.append('customer-nord', {
+        type: 'CustomerRegistered',
+        data: { customerId: exact, name: 'Zzz', kind: 'RESELLER', registeredAt: '2026-01-01T00:00:00.000Z' },
+      });
+      await log.project();
+      await log.pool.query('vacuum analyze rm_customers');
+
+      const ids = (await log.queries.customers.searchCustomers({ text: 'nord', first: 20 })).map((c) => c.id);
+      expect(ids.slice(0, 3)).toEqual([exact, whole, 'p-1']);
+      expect(ids).toHaveLength(20);
+      expect((await log.queries.customers.searchCustomers({ text: 'nord', first: 2 })).map((c) => c.id)).toEqual([exact, whole]);
+    }), 60_000);
+
+  it('answers as ranking every match would, whether the walks in name order find enough or the GIN indexes take over', () =>
+    withLog(async (log) => {
+      // Names sorted by their first word gather its prefixes (Müller…), trades spread through the
+      // order, a few words are rare; some customers have no name (erased) and are found by region.
+      await log.pool.query(`insert into rm_customers (id, name, kind, region, email, registered_at, version)
+        select 'c-' || i,
+               case when i % 997 = 0 then null
+                    else (array['Albrecht', 'Müller', 'Mulder', 'Zéphyr', 'Ångström', 'Nord', 'Bäcker'])[1 + i % 7] || ' ' ||
+                         (array['Logistik', 'Médical', 'Nordics', 'Café', 'Büro'])[1 + (i / 7) % 5] || ' ' ||
+                         case when i % 500 = 0 then 'Quokka' else (array['GmbH', 'SARL', 'AG'])[1 + (i / 35) % 3] end end,
+               'DISTRIBUTOR', (array['Bayern', 'Nord', 'Île-de-France'])[1 + (i / 3) % 3],
+               case when i % 997 = 0 then null else 'contact' || i || '@example.com' end, now(), 0
+          from generate_series(1, 12000) i`);
+      const owner = await named(log, 'Mulder Owner');
+      const promiseId = await log.promise(owner, '2026-03-01T00:00:00.000Z');
+      await log.project();
+      await log.pool.query('vacuum analyze rm_customers');
+
+      const texts = ['a', 'm', 'mu', 'mul', 'muller', 'nord', 'gmbh', 'quokka', 'zeph buro', 'medical mul', 'bayern', 'contact1', 'contact11999@', 'c-4242', 'zz', promiseId, 'ile de'];
+      for (const text of texts) {
+        for (const first of [1, 20, 100]) {
+          const { rows } = await log.pool.query<{ id: string }>(RANKED_WHOLE, [text, first]);
+          const found = (await log.queries.customers.searchCustomers({ text, first })).map((c) => c.id);
+          expect({ text, first, found }).toEqual({ text, first, found: rows.map((r) => r.id) });
+        }
+      }
+    }), 120_000);
+});
+
 describe('the search migration on a PostgreSQL where the ledger may not create extensions', () => {
   it('stops with a message naming unaccent and what to run', async () => {
     const db = await createTestDatabase();

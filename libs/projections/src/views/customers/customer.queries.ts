@@ -27,26 +27,18 @@ export const MAX_SEARCH_TEXT = 320;
 // Never the search columns: only the search reads them.
 const COLUMNS = columnList(CUSTOMER_COLUMNS);
 
-// Ranks: 0 the customer's id, 1 the customer of a promise id or an error reference, 2 every word
-// is a whole word of the name, 3 prefixes; then by name without case or accents, then id. One
-// bitmap scan: the primary key for the ids (those of the lookups found first, through the
-// primary key of rm_promises and rm_errors_reference), the GIN index of search_vector for the
-// words. No grouping: each customer is one row, ranked where it is read.
+// ledger_search_customers (migration 0105) ranks: the exact id, the customer of a promise id or
+// an error reference, whole words of the name, prefixes; each rank by folded name, then id. It
+// walks each word rank in that order through an index and stops at `first`, so a broad word
+// costs no more than a rare one.
 const SEARCH_SQL = `
-with lookup as (
-  select array(select customer_id from rm_promises where id = $1
-               union all
-               select customer_id from rm_errors where reference = $1) as ids
-)
 select ${CUSTOMER_COLUMNS.map(([name]) => `c.${name}`).join(', ')}
-  from rm_customers c, lookup
- where c.id = $1 or c.id = any(lookup.ids) or c.search_vector @@ ledger_search_query($1)
- order by case when c.id = $1 then 0
-               when c.id = any(lookup.ids) then 1
-               when c.name_words @> ledger_search_words($1) then 2
-               else 3 end,
-          c.search_name, c.id
- limit $2`;
+  from ledger_search_customers($1, $2, $3) with ordinality as found (id, position)
+  join rm_customers c on c.id = found.id
+ order by found.position`;
+
+/** Index entries a walk reads per range at most: enough for `first` matches among 1 % of customers. */
+const walkLength = (first: number) => Math.min(5_000, Math.max(2_000, 100 * first));
 
 export class CustomerQueries implements CustomerReads {
   constructor(private readonly pool: pg.Pool) {}
@@ -81,7 +73,7 @@ export class CustomerQueries implements CustomerReads {
     }
     const text = args.text.trim();
     if (text === '') return [];
-    const { rows } = await this.pool.query<CustomerRow>(SEARCH_SQL, [text, first]);
+    const { rows } = await this.pool.query<CustomerRow>(SEARCH_SQL, [text, first, walkLength(first)]);
     return rows.map(toCustomer);
   }
 }
