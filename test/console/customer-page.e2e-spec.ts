@@ -132,6 +132,7 @@ describe('console: the customer page', () => {
     await dialog.getByRole('button', { name: 'Save' }).click();
 
     const description = dialog.getByLabel('Description');
+    await dialog.getByText('description must be longer than or equal to 1 characters').waitFor(); // the API's answer arrived
     await expect(description.getAttribute('aria-invalid')).resolves.toBe('true');
     const describedBy = await description.getAttribute('aria-describedby');
     expect(await dialog.locator(`[id="${describedBy}"]`).innerText()).toMatch(/description must be longer than or equal to 1 characters/);
@@ -234,6 +235,7 @@ describe('console: the customer page', () => {
     // The past is read-only.
     expect(await page.getByRole('button', { name: 'Keep' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'New promise' }).count()).toBe(0);
+    await page.getByText('The beginning of this customer’s history.').waitFor(); // the timeline as of then has loaded
     expect(await page.getByRole('list', { name: 'Timeline' }).getByRole('listitem').allInnerTexts()).toEqual([
       expect.stringMatching(/^Promise made: Install the new router/),
       expect.stringMatching(/^Customer registered/),
