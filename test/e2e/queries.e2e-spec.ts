@@ -225,3 +225,75 @@ describe('lists and timeline', () => {
     expect(after.customers - before.customers).toBe(1);
   });
 });
+
+describe("a customer's promises, errors and timeline as of a moment", () => {
+  // The cut is the recorded time of the newest event so far, as the server's clock wrote it.
+  const newestRecordedAt = async (c: string) =>
+    (await ok('query($id: ID!) { customer(id: $id) { timeline(first: 1, newestFirst: true) { nodes { recordedAt } } } }', { id: c })).customer.timeline.nodes[0]
+      .recordedAt as string;
+  const AS_OF = `query($id: ID!, $asOf: DateTime) { customer(id: $id) {
+    promises(asOf: $asOf) { totalCount nodes { id status dueBy amendments keptAt brokenAt releasedAt atRisk version } }
+    open: promises(asOf: $asOf, status: OPEN) { totalCount }
+    errors(asOf: $asOf) { totalCount nodes { id status version } }
+    timeline(asOf: $asOf, first: 50) { nodes { type } }
+  } }`;
+
+  it('answers as recorded then: later promises, amendments, settlements, resolutions and events do not show', async () => {
+    const c = await customer('DISTRIBUTOR', 'Back Then Ltd');
+    const kept = await promise(c, { dueBy: ahead(3) });
+    const amended = await promise(c, { dueBy: ahead(4) });
+    const resolved = await error(c, { reference: 'INV-1' });
+    const cut = await newestRecordedAt(c);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await act('keepPromise', 'KeepPromiseInput', { id: kept });
+    await ok('mutation($i: AmendPromiseInput!) { amendPromise(input: $i) { id } }', { i: { id: amended, dueBy: ahead(9), reason: 'customer asked' } });
+    const released = await promise(c);
+    await act('releasePromise', 'ReleasePromiseInput', { id: released, reason: 'dropped' });
+    await ok('mutation($i: ResolveErrorInput!) { resolveError(input: $i) { id } }', { i: { id: resolved.id, resolution: 'credited' } });
+    await error(c, { reference: 'INV-2' });
+
+    const then = (await ok(AS_OF, { id: c, asOf: cut })).customer;
+    expect(then.promises.totalCount).toBe(2);
+    const byId = Object.fromEntries(then.promises.nodes.map((p: { id: string }) => [p.id, p]));
+    expect(byId[kept]).toMatchObject({ status: 'OPEN', keptAt: null, amendments: 0, version: 0 });
+    expect(byId[amended]).toMatchObject({ status: 'OPEN', amendments: 0, version: 0 });
+    expect(new Date(byId[amended].dueBy).getTime()).toBeLessThan(Date.parse(ahead(5)));
+    expect(then.open.totalCount).toBe(2);
+    expect(then.errors).toEqual({ totalCount: 1, nodes: [{ id: resolved.id, status: 'OPEN', version: 0 }] });
+    expect(then.timeline.nodes.map((n: { type: string }) => n.type)).toEqual(['CustomerRegistered', 'PromiseMade', 'PromiseMade', 'ErrorRecorded']);
+
+    // Paged as of the moment, the cursor carries on where the first page ended.
+    const PAGE = 'query($id: ID!, $asOf: DateTime, $after: String) { customer(id: $id) { promises(asOf: $asOf, first: 1, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } } }';
+    const first = (await ok(PAGE, { id: c, asOf: cut })).customer.promises;
+    const second = (await ok(PAGE, { id: c, asOf: cut, after: first.pageInfo.endCursor })).customer.promises;
+    expect([first.pageInfo.hasNextPage, second.pageInfo.hasNextPage]).toEqual([true, false]);
+    expect([...first.nodes, ...second.nodes].map((p: { id: string }) => p.id)).toEqual([kept, amended]);
+
+    const now = (await ok(AS_OF, { id: c })).customer;
+    expect(now.promises.totalCount).toBe(3);
+    expect(now.open.totalCount).toBe(1);
+    expect(now.promises.nodes.find((p: { id: string }) => p.id === amended)).toMatchObject({ amendments: 1, version: 1 });
+    expect(now.errors.nodes.find((e: { id: string }) => e.id === resolved.id)).toMatchObject({ status: 'RESOLVED', version: 1 });
+    expect(now.timeline.nodes).toHaveLength(10);
+  });
+
+  it('pages the timeline newest first with cursors', async () => {
+    const c = await customer('RESELLER', 'Newest First');
+    for (let i = 0; i < 5; i++) await promise(c, { description: `promise ${i}` });
+    const page = (after?: string) =>
+      ok('query($id: ID!, $after: String) { customer(id: $id) { timeline(first: 2, after: $after, newestFirst: true) { nodes { position } pageInfo { hasNextPage endCursor } } } }', {
+        id: c,
+        after,
+      });
+    const seen: bigint[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const { timeline } = (await page(after)).customer;
+      seen.push(...timeline.nodes.map((n: { position: string }) => BigInt(n.position)));
+      if (!timeline.pageInfo.hasNextPage) break;
+      after = timeline.pageInfo.endCursor;
+    }
+    expect(seen).toHaveLength(6);
+    expect([...seen].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0))).toEqual(seen);
+  });
+});

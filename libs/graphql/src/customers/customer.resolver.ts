@@ -19,6 +19,8 @@ import { TimelineConnection } from '../timeline/timeline.types.js';
 import { Customer, CustomerConnection } from './customer.type.js';
 import { RegisterCustomerInput } from './register-customer.input.js';
 
+const AS_OF = 'as the ledger knew it then: only events recorded by that moment count';
+
 @Resolver(() => Customer)
 export class CustomerResolver {
   constructor(
@@ -74,12 +76,14 @@ export class CustomerResolver {
     @Args('status', { type: () => PromiseStatus, nullable: true }) status: PromiseStatus | null,
     @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Args('asOf', { type: () => DateTimeScalar, nullable: true, description: AS_OF }) asOf: Date | null,
   ) {
     return toConnection(
       await this.readSide.promises.promises({
         filter: { customerId: customer.id, status: status ?? undefined },
         first: pageSize(first),
         after: after ?? undefined,
+        asOf: asOf ?? undefined,
       }),
     );
   }
@@ -90,9 +94,12 @@ export class CustomerResolver {
     @Args('status', { type: () => ErrorStatus, nullable: true }) status: ErrorStatus | null,
     @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Args('asOf', { type: () => DateTimeScalar, nullable: true, description: AS_OF }) asOf: Date | null,
   ) {
     return toConnection(
-      await this.readSide.errorCosts.errors({ customerId: customer.id, status: status ?? undefined, first: pageSize(first), after: after ?? undefined }),
+      await this.readSide.errorCosts.errors({
+        customerId: customer.id, status: status ?? undefined, first: pageSize(first), after: after ?? undefined, asOf: asOf ?? undefined,
+      }),
     );
   }
 
@@ -111,8 +118,13 @@ export class CustomerResolver {
     @Parent() customer: Customer,
     @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Args('asOf', { type: () => DateTimeScalar, nullable: true, description: AS_OF }) asOf: Date | null,
+    @Args('newestFirst', { type: () => Boolean, nullable: true, defaultValue: false, description: 'newest first instead of oldest first' })
+    newestFirst: boolean | null,
   ) {
-    const page = await this.readSide.timeline.timeline({ customerId: customer.id, first: pageSize(first), after: after ?? undefined });
+    const page = await this.readSide.timeline.timeline({
+      customerId: customer.id, first: pageSize(first), after: after ?? undefined, asOf: asOf ?? undefined, newestFirst: newestFirst ?? false,
+    });
     return { nodes: page.nodes, pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor } };
   }
 }

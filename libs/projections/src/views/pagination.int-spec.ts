@@ -139,6 +139,19 @@ describe('pagination', () => {
       expect(timeline.pages.map((p) => p.length)).toEqual([4, 4, 4, 1]);
     }));
 
+  it('pages the timeline newest first by position, the cursors going down across a power of ten', () =>
+    withLog(async (log) => {
+      const c = await log.customer();
+      for (let i = 0; i < 12; i++) await log.promise(c, `2026-04-${String(10 + i).padStart(2, '0')}T00:00:00.000Z`);
+      await log.project();
+      const oldestFirst = (await allPages((after) => log.queries.timeline.timeline({ customerId: c, first: 5, after }))).pages.flat();
+      const newestFirst = await allPages((after) => log.queries.timeline.timeline({ customerId: c, first: 4, after, newestFirst: true }));
+      expect(newestFirst.totalCount).toBe(13);
+      expect(newestFirst.pages.map((p) => p.length)).toEqual([4, 4, 4, 1]);
+      expect(newestFirst.pages.flat().map((t) => t.position)).toEqual(oldestFirst.map((t) => t.position).reverse());
+      expect(newestFirst.pages.flat().at(-1)!.type).toBe('CustomerRegistered');
+    }));
+
   it('refuses a malformed or forged cursor with BAD_USER_INPUT on every list', () =>
     withLog(async (log) => {
       const lists: ((after: string) => Promise<unknown>)[] = [
@@ -146,6 +159,7 @@ describe('pagination', () => {
         (after) => log.queries.promises.promises({ first: 1, after }),
         (after) => log.queries.errorCosts.errors({ customerId: 'c', first: 1, after }),
         (after) => log.queries.timeline.timeline({ customerId: 'c', first: 1, after }),
+        (after) => log.queries.timeline.timeline({ customerId: 'c', first: 1, after, newestFirst: true }),
       ];
       for (const list of lists) {
         for (const after of FORGED) {

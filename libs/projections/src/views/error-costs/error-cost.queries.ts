@@ -36,7 +36,8 @@ export interface ErrorCostPolicyView {
 /** What the error-costs view answers. Every cost takes asOf where the contract does. */
 export interface ErrorCostReads {
   errorIncident(id: string): Promise<ErrorIncidentView | null>;
-  errors(args: { customerId: string; status?: ErrorStatus } & PageArgs): Promise<Page<ErrorIncidentView>>;
+  /** With `asOf`: as the ledger knew them then (only events recorded by that moment count). */
+  errors(args: { customerId: string; status?: ErrorStatus; asOf?: Date } & PageArgs): Promise<Page<ErrorIncidentView>>;
   errorCostSummary(args: { customerId: string; from?: Date; to?: Date; asOf?: Date }): Promise<ErrorCostSummaryView>;
   errorCosts(args: { groupBy: ErrorCostGrouping; from?: Date; to?: Date; customerKind?: CustomerKind; asOf?: Date }): Promise<ErrorCostRowView[]>;
   /** Depends on `now` (the clock): never cached. */
@@ -56,6 +57,27 @@ const GROUP_KEY: Record<ErrorCostGroup, string> = {
 
 export type ErrorCostGrouping = ErrorCostGroup;
 
+/**
+ * rm_errors of one customer ($2) as recorded up to the cut ($1): recorded by then, voided or
+ * resolved only if that was recorded by then (the timeline has when), the version less the
+ * error's events recorded after it. Costs are priced when recorded, so they stand.
+ */
+const ERRORS_AS_OF = `(
+  with events as (
+         select data->>'errorId' as id, type, recorded_at <= $1::timestamptz as known
+           from rm_timeline where customer_id = $2 and type in ('ErrorResolved', 'ErrorVoided')),
+       later as (select id, count(*)::int as n from events where not known group by id),
+       resolved as (select distinct id from events where known and type = 'ErrorResolved')
+  select e.id, e.customer_id, e.customer_kind, e.type,
+         case when e.voided_recorded_at <= $1::timestamptz then 'VOIDED' when r.id is not null then 'RESOLVED' else 'OPEN' end as status,
+         e.occurred_at, e.reference, e.description, e.cost_minor, e.currency, e.version - coalesce(l.n, 0) as version,
+         e.recorded_at, e.voided_recorded_at
+    from rm_errors e
+    left join later l on l.id = e.id
+    left join resolved r on r.id = e.id
+   where e.customer_id = $2 and e.recorded_at <= $1::timestamptz
+) as rm_errors`;
+
 export class ErrorCostQueries implements ErrorCostReads {
   constructor(private readonly pool: pg.Pool) {}
 
@@ -64,11 +86,11 @@ export class ErrorCostQueries implements ErrorCostReads {
     return rows[0] ? toError(rows[0]) : null;
   }
 
-  errors(args: { customerId: string; status?: ErrorStatus } & PageArgs): Promise<Page<ErrorIncidentView>> {
-    const where = new Where().add((p) => `customer_id = ${p}`, args.customerId).add((p) => `status = ${p}`, args.status);
+  errors(args: { customerId: string; status?: ErrorStatus; asOf?: Date } & PageArgs): Promise<Page<ErrorIncidentView>> {
+    const where = new Where(args.asOf ? [args.asOf.toISOString(), args.customerId] : []).add((p) => `customer_id = ${p}`, args.customerId).add((p) => `status = ${p}`, args.status);
     return pageOf<ErrorRow, ErrorIncidentView>(
       this.pool,
-      { table: 'rm_errors', where, order: ['occurred_at', 'id'], map: toError, keyOf: (e) => [e.occurredAt.toISOString(), e.id] },
+      { table: args.asOf ? ERRORS_AS_OF : 'rm_errors', where, order: ['occurred_at', 'id'], map: toError, keyOf: (e) => [e.occurredAt.toISOString(), e.id] },
       args,
     );
   }

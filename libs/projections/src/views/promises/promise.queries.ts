@@ -8,8 +8,44 @@ const PROMISE_AT_RISK = `(status = 'OPEN' and at_risk_for is not distinct from d
 /** What the promises view answers about promises (its ledgers: promise-ledger.queries.ts). */
 export interface PromiseReads {
   promise(id: string): Promise<PromiseView | null>;
-  promises(args: { filter?: PromiseFilterInput } & PageArgs): Promise<Page<PromiseView>>;
+  /** With `asOf`: as the ledger knew them then (only events recorded by that moment count). */
+  promises(args: { filter?: PromiseFilterInput; asOf?: Date } & PageArgs): Promise<Page<PromiseView>>;
 }
+
+/**
+ * rm_promises as recorded up to the cut ($1), for one customer ($2) or all (null): made by the cut,
+ * settled only if settled by it; the due date, amendments, risk flag and late fulfilment from the
+ * timeline's events recorded by it; the version less the promise's events recorded after it.
+ */
+const PROMISES_AS_OF = `(
+  with events as (
+         select data->>'promiseId' as id, type, (data->>'dueBy')::timestamptz as due_by, recorded_at <= $1::timestamptz as known, position
+           from rm_timeline
+          where ($2::text is null or customer_id = $2) and type like 'Promise%'),
+       amended as (
+         select distinct on (id) id, due_by, count(*) over (partition by id)::int as n
+           from events where known and type = 'PromiseAmended' order by id, position desc),
+       later as (
+         select id, count(*)::int as n, bool_or(type = 'PromiseFulfilledLate') as fulfilled_late
+           from events where not known group by id),
+       flagged as (select distinct id, due_by from events where known and type = 'PromiseAtRisk')
+  select p.id, p.customer_id, p.customer_kind, p.kind, p.touch_point, p.description, p.made_at,
+         coalesce(a.due_by, p.original_due_by) as due_by, p.original_due_by, coalesce(a.n, 0) as amendments,
+         case when s.settled then p.status else 'OPEN' end as status,
+         case when s.settled then p.kept_at end as kept_at,
+         case when s.settled then p.broken_at end as broken_at,
+         case when s.settled then p.broken_reason end as broken_reason,
+         case when s.settled and not coalesce(l.fulfilled_late, false) then p.fulfilled_at end as fulfilled_at,
+         case when s.settled then p.released_at end as released_at,
+         f.due_by as at_risk_for,
+         p.version - coalesce(l.n, 0) as version, p.made_recorded_at, p.settled_recorded_at
+    from rm_promises p
+    cross join lateral (select coalesce(p.settled_recorded_at <= $1::timestamptz, false) as settled) s
+    left join amended a on a.id = p.id
+    left join later l on l.id = p.id
+    left join flagged f on f.id = p.id and f.due_by = coalesce(a.due_by, p.original_due_by)
+   where ($2::text is null or p.customer_id = $2) and p.made_recorded_at <= $1::timestamptz
+) as rm_promises`;
 
 export class PromiseQueries implements PromiseReads {
   constructor(private readonly pool: pg.Pool) {}
@@ -19,9 +55,9 @@ export class PromiseQueries implements PromiseReads {
     return rows[0] ? toPromise(rows[0]) : null;
   }
 
-  promises(args: { filter?: PromiseFilterInput } & PageArgs): Promise<Page<PromiseView>> {
+  promises(args: { filter?: PromiseFilterInput; asOf?: Date } & PageArgs): Promise<Page<PromiseView>> {
     const f = args.filter ?? {};
-    const where = new Where()
+    const where = new Where(args.asOf ? [args.asOf.toISOString(), f.customerId ?? null] : [])
       .add((p) => `customer_id = ${p}`, f.customerId)
       .add((p) => `status = ${p}`, f.status)
       .add((p) => `kind = ${p}`, f.kind)
@@ -30,7 +66,7 @@ export class PromiseQueries implements PromiseReads {
     if (f.atRisk !== undefined) where.raw(f.atRisk ? PROMISE_AT_RISK : `not ${PROMISE_AT_RISK}`);
     return pageOf<PromiseRow, PromiseView>(
       this.pool,
-      { table: 'rm_promises', where, order: ['due_by', 'id'], map: toPromise, keyOf: (p) => [p.dueBy.toISOString(), p.id] },
+      { table: args.asOf ? PROMISES_AS_OF : 'rm_promises', where, order: ['due_by', 'id'], map: toPromise, keyOf: (p) => [p.dueBy.toISOString(), p.id] },
       args,
     );
   }

@@ -15,24 +15,29 @@ type TimelineRow = { position: string; type: string; occurred_at: Date; recorded
 
 /** What the timeline view answers. */
 export interface TimelineReads {
-  /** Every event about the customer, oldest first (by log position). */
-  timeline(args: { customerId: string } & PageArgs): Promise<Page<TimelineEntryView>>;
+  /**
+   * Every event about the customer, oldest first (by log position), or newest first; as of a
+   * moment: only the events recorded by then.
+   */
+  timeline(args: { customerId: string; asOf?: Date; newestFirst?: boolean } & PageArgs): Promise<Page<TimelineEntryView>>;
 }
 
 export class TimelineQueries implements TimelineReads {
   constructor(private readonly pool: pg.Pool) {}
 
-  async timeline(args: { customerId: string } & PageArgs): Promise<Page<TimelineEntryView>> {
-    const where = new Where().add((p) => `customer_id = ${p}`, args.customerId);
-    const countParams = [...where.params];
-    if (args.after !== undefined) where.add((p) => `position > ${p}::bigint`, decodeCursor(args.after, ['position'])[0]);
+  async timeline(args: { customerId: string; asOf?: Date; newestFirst?: boolean } & PageArgs): Promise<Page<TimelineEntryView>> {
+    const where = new Where().add((p) => `customer_id = ${p}`, args.customerId).add((p) => `recorded_at <= ${p}`, args.asOf);
+    const count = this.pool.query<{ n: number }>(`select count(*)::int as n from rm_timeline ${where}`, [...where.params]);
+    const direction = args.newestFirst ? { op: '<', order: 'desc' } : { op: '>', order: 'asc' };
+    if (args.after !== undefined) where.add((p) => `position ${direction.op} ${p}::bigint`, decodeCursor(args.after, ['position'])[0]);
     const limit = where.push(args.first + 1);
-    const [{ rows }, count] = await Promise.all([
+    const [{ rows }, total] = await Promise.all([
       this.pool.query<TimelineRow>(
-        `select position::text, type, occurred_at, recorded_at, summary, data from rm_timeline ${where} order by rm_timeline.position limit ${limit}`,
+        `select position::text, type, occurred_at, recorded_at, summary, data from rm_timeline ${where}
+          order by rm_timeline.position ${direction.order} limit ${limit}`,
         where.params,
       ),
-      this.pool.query<{ n: number }>('select count(*)::int as n from rm_timeline where customer_id = $1', countParams),
+      count,
     ]);
     const nodes = rows.slice(0, args.first).map((r) => ({
       position: r.position, type: r.type, occurredAt: r.occurred_at, recordedAt: r.recorded_at, summary: r.summary, data: r.data,
@@ -40,7 +45,7 @@ export class TimelineQueries implements TimelineReads {
     const last = nodes.at(-1);
     return {
       nodes,
-      totalCount: count.rows[0]!.n,
+      totalCount: total.rows[0]!.n,
       hasNextPage: rows.length > args.first,
       endCursor: last ? encodeCursor([last.position]) : null,
     };
