@@ -31,6 +31,8 @@ describe('console: Customers', () => {
     await register({ id: 'c-zeph-2', name: 'Buro Zephyrus Trading', kind: 'RESELLER', region: 'Iberia' });
     await register({ id: 'c-other', name: 'Nordlicht Logistik AG', kind: 'DISTRIBUTOR', region: 'Nordics' });
     const { context, page, search } = await signedIn();
+    await search.waitFor();
+    await page.getByText(/Showing \d+ of \d+ customers/).waitFor();
     const headers = await page.getByRole('columnheader').allInnerTexts();
     expect(headers).toEqual(['Name', 'Kind', 'Region', 'Kept rate', 'Open']);
     await search.pressSequentially('ZEPHYR BURO', { delay: 20 });
