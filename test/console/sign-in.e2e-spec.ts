@@ -42,7 +42,7 @@ describe('console: signing in', () => {
 
   it("shows finance the cost screens", async () => {
     const { context, page } = await signIn(KEYS.FINANCE);
-    expect(await navLinks(page)).toEqual(['Customers', 'Promises', 'Error costs', 'Cost policies', 'Explorer']);
+    expect(await navLinks(page)).toEqual(['Customers', 'Promises', 'Error costs', 'Cost policies', 'Calendars', 'Explorer']);
     await context.close();
   });
 

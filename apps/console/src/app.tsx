@@ -12,6 +12,8 @@ const CustomerPageScreen = lazy(() => import('./customer-page/customer-page.scre
 const PromisesScreen = lazy(() => import('./promises/promises.screen.js'));
 const ErrorCostsScreen = lazy(() => import('./error-costs/error-costs.screen.js'));
 const CostPoliciesScreen = lazy(() => import('./cost-policies/cost-policies.screen.js'));
+const CalendarsScreen = lazy(() => import('./calendars/calendars.screen.js'));
+const WebhooksScreen = lazy(() => import('./webhooks/webhooks.screen.js'));
 
 interface Props {
   client: Client;
@@ -36,6 +38,8 @@ export function App({ client, viewer, signOut }: Props) {
               <Route path="/promises" element={allowed('/promises', <PromisesScreen viewer={viewer} />)} />
               <Route path="/error-costs" element={allowed('/error-costs', <ErrorCostsScreen />)} />
               <Route path="/cost-policies" element={allowed('/cost-policies', <CostPoliciesScreen />)} />
+              <Route path="/calendars" element={allowed('/calendars', <CalendarsScreen viewer={viewer} />)} />
+              <Route path="/webhooks" element={allowed('/webhooks', <WebhooksScreen />)} />
               <Route path="/welcome" element={<NoScreens viewer={viewer} />} />
               <Route path="*" element={<NotFound />} />
             </Routes>

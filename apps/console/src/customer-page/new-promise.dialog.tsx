@@ -4,8 +4,8 @@ import { apiProblem, type ApiProblem } from '../shared/api-errors.js';
 import { browserTimeZone, fromLocalInput } from '../shared/format.js';
 import { humanize } from '../shared/labels.js';
 import { MakePromise, PROMISE_KINDS, type PromiseKind } from './customer-page.query.js';
-import { ActionDialog } from './action-dialog.js';
-import { LabelledField } from './labelled-field.js';
+import { ActionDialog } from '../shared/action-dialog.js';
+import { LabelledField } from '../shared/labelled-field.js';
 
 /** Records a promise made on a call: kind, what was promised, and by when. */
 export function NewPromiseDialog({ customerId, onDone, onClose }: { customerId: string; onDone: () => void; onClose: () => void }) {

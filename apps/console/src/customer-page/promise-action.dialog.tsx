@@ -3,8 +3,8 @@ import { useMutation } from 'urql';
 import { apiProblem, isStale, type ApiProblem } from '../shared/api-errors.js';
 import { formatDateTime, fromLocalInput } from '../shared/format.js';
 import { AmendPromise, BreakPromise, KeepPromise, ReleasePromise, type OpenPromise } from './customer-page.query.js';
-import { ActionDialog } from './action-dialog.js';
-import { LabelledField } from './labelled-field.js';
+import { ActionDialog } from '../shared/action-dialog.js';
+import { LabelledField } from '../shared/labelled-field.js';
 
 export type PromiseAction = 'Keep' | 'Break' | 'Amend' | 'Release';
 

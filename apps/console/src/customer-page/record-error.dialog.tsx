@@ -4,8 +4,8 @@ import { apiProblem, type ApiProblem } from '../shared/api-errors.js';
 import { browserTimeZone, fromLocalInput } from '../shared/format.js';
 import { humanize } from '../shared/labels.js';
 import { ERROR_TYPES, RecordError, type ErrorType } from './customer-page.query.js';
-import { ActionDialog } from './action-dialog.js';
-import { LabelledField } from './labelled-field.js';
+import { ActionDialog } from '../shared/action-dialog.js';
+import { LabelledField } from '../shared/labelled-field.js';
 
 /** A billing or shipping error made against the customer; priced by policy unless a cost is given. */
 export function RecordErrorDialog({ customerId, onDone, onClose }: { customerId: string; onDone: () => void; onClose: () => void }) {

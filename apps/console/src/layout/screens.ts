@@ -15,6 +15,8 @@ export const SCREENS: readonly Screen[] = [
   { label: 'Promises', path: '/promises', roles: ['AGENT', 'FINANCE', 'ADMIN'] },
   { label: 'Error costs', path: '/error-costs', roles: ['FINANCE', 'ADMIN'] },
   { label: 'Cost policies', path: '/cost-policies', roles: ['FINANCE', 'ADMIN'] },
+  { label: 'Calendars', path: '/calendars', roles: ['FINANCE', 'ADMIN'] },
+  { label: 'Webhooks', path: '/webhooks', roles: ['ADMIN'] },
   { label: 'Explorer', path: '/graphiql', roles: ['AGENT', 'FINANCE', 'INTEGRATION', 'ADMIN'], external: true },
 ];
 
