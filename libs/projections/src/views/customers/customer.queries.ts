@@ -31,7 +31,8 @@ const COLUMNS = columnList(CUSTOMER_COLUMNS);
 // is a whole word of the name, 3 prefixes; then by name without case or accents, then id. One
 // bitmap scan: the primary key for the ids (those of the lookups found first, through the
 // primary key of rm_promises and rm_errors_reference), the GIN index of search_vector for the
-// words. No grouping: each customer is one row, ranked where it is read.
+// words. No grouping: each customer is one row, ranked where it is read. An erased customer is
+// found by its id only.
 const SEARCH_SQL = `
 with lookup as (
   select array(select customer_id from rm_promises where id = $1
@@ -40,7 +41,8 @@ with lookup as (
 )
 select ${CUSTOMER_COLUMNS.map(([name]) => `c.${name}`).join(', ')}
   from rm_customers c, lookup
- where c.id = $1 or c.id = any(lookup.ids) or c.search_vector @@ ledger_search_query($1)
+ where (c.id = $1 or c.id = any(lookup.ids) or c.search_vector @@ ledger_search_query($1))
+   and (c.erased_at is null or c.id = $1)
  order by case when c.id = $1 then 0
                when c.id = any(lookup.ids) then 1
                when c.name_words @> ledger_search_words($1) then 2

@@ -61,4 +61,10 @@ create index rm_customers_search on rm_customers using gin (search_vector);
 create index rm_errors_reference on rm_errors (reference) where reference is not null;
 `,
   },
+  {
+    // An erased customer keeps its row (id, kind, region, figures) without name and email; its
+    // search columns, generated from the row, lose them with it.
+    id: '0105_customer_erasure',
+    sql: `alter table rm_customers add column erased_at timestamptz;`,
+  },
 ];
