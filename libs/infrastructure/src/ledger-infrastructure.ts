@@ -31,6 +31,8 @@ export interface LedgerInfrastructure {
 
 export interface BootOptions {
   log?: (message: string) => void;
+  /** What an operator must act on (a generated master key); `log` when absent. */
+  warn?: (message: string) => void;
   poolMax?: number;
   applicationName?: string;
 }
@@ -54,7 +56,7 @@ export async function bootInfrastructure(config: AppConfig, options: BootOptions
       ...dataKeyMigrations,
       ...eventMigrationMigrations,
     ]);
-    const dataKeys = new DataKeyStore(database.pool, await resolveMasterKey(config, options.log));
+    const dataKeys = new DataKeyStore(database.pool, await resolveMasterKey(config, options.warn ?? options.log));
     await dataKeys.checkMasterKey();
     const codec = new PersonalDataCodec(dataKeys);
     const store = await openEventStore(config, database);
@@ -65,7 +67,7 @@ export async function bootInfrastructure(config: AppConfig, options: BootOptions
       database,
       eventStore,
       dataKeys,
-      personalData: new PostgresPersonalDataVault(dataKeys, legacySealer),
+      personalData: new PostgresPersonalDataVault(database.pool, dataKeys, legacySealer),
       legacySealer,
       integrationLedger:
         store instanceof PostgresEventStore

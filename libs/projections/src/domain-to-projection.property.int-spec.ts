@@ -353,7 +353,7 @@ describe('whatever the domain accepts, every projection applies', () => {
           }
           customerKind.set(id, s.kind);
           if (s.status !== 'REGISTERED') throw new Error(`this log erases no customer, ${id} is ${s.status}`);
-          expect(view).toEqual({ id, name: s.name, kind: s.kind, region: s.region ?? null, email: s.email ?? null, registeredAt: new Date(s.registeredAt), version: 0, erasedAt: null });
+          expect(view).toEqual({ id, name: s.name, kind: s.kind, region: s.region ?? null, email: s.email ?? null, registeredAt: new Date(s.registeredAt), version: 0, erased: false, erasedAt: null });
         }
 
         const promiseStates: Made[] = [];

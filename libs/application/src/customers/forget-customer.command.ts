@@ -35,9 +35,11 @@ export class ForgetCustomerHandler implements ICommandHandler<ForgetCustomerComm
     if (reason.trim().length > 2_000) throw badInput('reason', 'must be at most 2000 characters');
     await this.decisions.requireCustomer(customerId);
     await this.vault.destroyKey(customerId);
-    return this.decisions.execute(
+    const result = await this.decisions.execute(
       { aggregate: 'customer', command: { type: 'ForgetCustomer', customerId, reason, requestedBy: context.actor }, mustExist: true },
       context,
     );
+    await this.vault.refreshSamples();
+    return result;
   }
 }

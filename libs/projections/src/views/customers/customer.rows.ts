@@ -27,10 +27,11 @@ export interface CustomerView {
   email: string | null;
   registeredAt: Date;
   version: number;
+  erased: boolean;
   erasedAt: Date | null;
 }
 
 export const toCustomer = (r: CustomerRow): CustomerView => ({
   id: r.id, name: r.name, kind: r.kind, region: r.region, email: r.email, registeredAt: r.registered_at, version: r.version,
-  erasedAt: r.erased_at,
+  erased: r.erased_at !== null, erasedAt: r.erased_at,
 });
