@@ -4,6 +4,7 @@ import { gql } from '../support/graphql-client.js';
 import { useLedgerServer } from '../support/ledger-server.js';
 import { runNode } from '../support/api-process.js';
 import { scanEveryTable } from '../support/table-scan.js';
+import { NO_STREAM, PostgresEventStore } from '#libs/event-store';
 
 const KEYS = { AGENT: 'agent-key-0001', FINANCE: 'finance-key-0001', INTEGRATION: 'integration-key-0001', ADMIN: 'admin-key-0001' };
 type Role = keyof typeof KEYS;
@@ -178,5 +179,71 @@ describe('forgetCustomer', () => {
       timeline: { nodes: expect.arrayContaining([{ summary: "Customer's personal data erased at dpo's request: asked at the counter" }]) },
     });
     expect(await scanEveryTable(server.pool, texts)).toEqual([]);
+  }, 60_000);
+});
+
+describe('ledger migrate', () => {
+  it('seals the personal data of events written before encryption, showing progress; a second run rewrites nothing', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const store = new PostgresEventStore(server.pool, server.db.url);
+    const names: string[] = [];
+    try {
+      for (let i = 0; i < 30; i++) {
+        const id = `legacy-${tag}-${i}`;
+        names.push(`Legacy Lumière ${tag} ${i}`);
+        await store.appendToStream(
+          `customer-${id}`,
+          [{ id: randomUUID(), type: 'CustomerRegistered', data: { customerId: id, name: names[i], kind: 'END_USER', registeredAt: '2026-01-01T00:00:00.000Z' }, metadata: { schemaVersion: 1 } }],
+          { expectedRevision: NO_STREAM },
+        );
+      }
+    } finally {
+      await store.close();
+    }
+    const clear = async () => Number((await server.pool.query('select count(*) from es_events where data::text like $1', [`%Legacy Lumière ${tag}%`])).rows[0].count);
+    expect(await clear()).toBe(30);
+
+    const first = await runNode('bin/ledger.js', ['migrate', '--no-progress'], { DATABASE_URL: server.db.url });
+    expect(first).toMatchObject({ code: 0, stdout: expect.stringMatching(/personal data sealed up to position \d+ of \d+: \d+ events rewritten now/) });
+    expect(Number(/: (\d+) events rewritten now/.exec(first.stdout)![1])).toBeGreaterThanOrEqual(30);
+    expect(await clear()).toBe(0);
+    const second = await runNode('bin/ledger.js', ['migrate', '--no-progress'], { DATABASE_URL: server.db.url });
+    expect(second).toMatchObject({ code: 0, stdout: expect.stringContaining(': 0 events rewritten now') });
+    // Readers see them as before.
+    const read = await run('AGENT', 'query($id: ID!) { customer(id: $id) { name } }', { id: `legacy-${tag}-7` });
+    expect(read.customer).toEqual({ name: names[7] });
+  }, 60_000);
+
+  it('is not needed before forgetting: an erasure seals the customer events still in clear before it destroys the key', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const id = `legacy-forgotten-${tag}`;
+    const name = `Anselme Clairvoyant ${tag}`;
+    const description = `polish the ${tag}-brass before Friday`;
+    const store = new PostgresEventStore(server.pool, server.db.url);
+    try {
+      await store.appendToStream(
+        `customer-${id}`,
+        [{ id: randomUUID(), type: 'CustomerRegistered', data: { customerId: id, name, kind: 'END_USER', registeredAt: '2026-01-01T00:00:00.000Z' }, metadata: { schemaVersion: 1 } }],
+        { expectedRevision: NO_STREAM },
+      );
+      await store.appendToStream(
+        `promise-${id}-p`,
+        [
+          {
+            id: randomUUID(),
+            type: 'PromiseMade',
+            data: { promiseId: `${id}-p`, customerId: id, kind: 'SERVICE', touchPoint: 'HUMAN', description, madeAt: '2026-01-01T00:00:00.000Z', dueBy: '2026-01-02T00:00:00.000Z' },
+            metadata: { schemaVersion: 1 },
+          },
+        ],
+        { expectedRevision: NO_STREAM },
+      );
+    } finally {
+      await store.close();
+    }
+    for (let i = 0; i < 50 && !(await run('ADMIN', 'query($id: ID!) { customer(id: $id) { id } }', { id })).customer; i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await scanEveryTable(server.pool, [name, description])).length).toBeGreaterThan(0);
+    await run('ADMIN', FORGET, { i: { id, reason: 'asked before the migration ran' } });
+    expect(await scanEveryTable(server.pool, [name, description])).toEqual([]);
   }, 60_000);
 });
