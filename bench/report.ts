@@ -1,6 +1,6 @@
 import type { Summary } from './measure.js';
 
-export const SECTIONS = ['store', 'graphql', 'scale', 'import', 'deadlines', 'soak'] as const;
+export const SECTIONS = ['store', 'graphql', 'scale', 'import', 'deadlines', 'privacy', 'soak'] as const;
 /** What runs when no section is named: the soak is long (10 minutes) and runs only when asked for. */
 export const DEFAULT_SECTIONS: readonly SectionName[] = SECTIONS.filter((s) => s !== 'soak');
 export type SectionName = (typeof SECTIONS)[number];

@@ -1,4 +1,4 @@
-// npm run bench -- [store] [graphql] [scale] [import] [deadlines] [soak] [--quick] [--profile] [--diagnose] [--only=TEXT] [--no-doc]
+// npm run bench -- [store] [graphql] [scale] [import] [deadlines] [privacy] [soak] [--quick] [--profile] [--diagnose] [--only=TEXT] [--no-doc]
 // Every figure is paired with a baseline measured in the same run; the table is printed and
 // written to docs/benchmarks.md (the hand-written part of that file below the marker is kept).
 import { execFileSync } from 'node:child_process';
@@ -15,6 +15,7 @@ import { DEFAULT_SECTIONS, SECTIONS, TARGETS, emptyResult, figuresTable, fmt, ta
 import { scaleBench } from './scale.bench.js';
 import { soakBench } from './soak.bench.js';
 import { storeBench } from './store.bench.js';
+import { personalDataBench } from './personal-data.bench.js';
 
 const USAGE = `usage: npm run bench -- [${SECTIONS.join('] [')}] [--quick] [--profile] [--diagnose] [--only=TEXT] [--no-doc]
   sections   which to run (default: all but soak, which runs only when named)
@@ -60,6 +61,7 @@ try {
         scale: () => scaleBench(server.url, { quick, log }),
         import: () => importBench(server.url, { quick, log }),
         deadlines: () => deadlinesBench(server.url, { quick }),
+        privacy: () => personalDataBench(server.url, { quick }),
         soak: () => soakBench(server.url, { quick, log }),
       }[section];
       results.set(section, await run());
