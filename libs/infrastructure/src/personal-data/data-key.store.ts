@@ -41,6 +41,11 @@ const CACHE_MAX = 10_000;
  */
 export class DataKeyStore {
   private readonly cache = new Map<string, { keys: CustomerKeys; until: number }>();
+  /**
+   * Keys already unwrapped and derived, by the wrapped bytes they came from: a fresh read still asks
+   * the table (a destroyed key reads as destroyed), but does not unwrap and derive again.
+   */
+  private readonly unwrapped = new Map<string, { wrapped: Buffer; keys: SealingKeys }>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -87,11 +92,21 @@ export class DataKeyStore {
       let keys: CustomerKeys = null;
       if (row.wrapped_key) {
         if (row.master_key_id !== this.master.id) throw wrongMasterKey(row.master_key_id, this.master.id);
-        keys = sealingKeysOf(unwrapDataKey(this.master.key, row.wrapped_key, row.customer_id));
+        keys = this.open(row.customer_id, row.wrapped_key);
       }
       into.set(row.customer_id, keys);
       this.remember(row.customer_id, keys, until);
     }
+  }
+
+  private open(customerId: string, wrapped: Buffer): SealingKeys {
+    const known = this.unwrapped.get(customerId);
+    if (known && known.wrapped.equals(wrapped)) return known.keys;
+    const keys = sealingKeysOf(unwrapDataKey(this.master.key, wrapped, customerId));
+    this.unwrapped.delete(customerId);
+    this.unwrapped.set(customerId, { wrapped, keys });
+    if (this.unwrapped.size > CACHE_MAX) this.unwrapped.delete(this.unwrapped.keys().next().value!);
+    return keys;
   }
 
   private remember(id: string, keys: CustomerKeys, until: number): void {
@@ -109,6 +124,7 @@ export class DataKeyStore {
       [customerId],
     );
     this.remember(customerId, null, Date.now() + CACHE_TTL_MS);
+    this.unwrapped.delete(customerId);
   }
 
   /** Refuses to start with a master key other than the one the stored data keys are wrapped by. */
