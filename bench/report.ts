@@ -1,6 +1,6 @@
 import type { Summary } from './measure.js';
 
-export const SECTIONS = ['store', 'graphql', 'scale', 'import', 'deadlines', 'console', 'search', 'soak'] as const;
+export const SECTIONS = ['store', 'graphql', 'scale', 'import', 'deadlines', 'console', 'search', 'privacy', 'soak'] as const;
 /** What runs when no section is named: the soak is long (10 minutes) and runs only when asked for. */
 export const DEFAULT_SECTIONS: readonly SectionName[] = SECTIONS.filter((s) => s !== 'soak');
 /**

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { runNode, startApi, type ApiProcess } from '../support/api-process.js';
+import { TEST_MASTER_KEY, runNode, startApi, type ApiProcess } from '../support/api-process.js';
 import { gql } from '../support/graphql-client.js';
 import { APPEND_EVENTS, appendHistory, historyItems, readModelChecksums, waitForProjections } from '../support/ledger-state.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -206,7 +206,7 @@ describe('`ledger projections rebuild` killed with SIGKILL', () => {
 
     const child = spawn(process.execPath, [resolve('bin/ledger.js'), 'projections', 'rebuild', '--no-progress', '--batch-size', '200'], {
       stdio: 'ignore',
-      env: { PATH: process.env.PATH, DATABASE_URL: db.url },
+      env: { PATH: process.env.PATH, DATABASE_URL: db.url, LEDGER_MASTER_KEY: TEST_MASTER_KEY },
     });
     const exited = new Promise((r) => child.once('exit', r));
     const rebuilding = async () => (await pool.query<{ n: number }>(`select count(*)::int as n from pg_namespace where nspname like 'rebuild\\_%'`)).rows[0]!.n > 0;

@@ -267,7 +267,7 @@ export class OperationGenerator {
   private idFor(context: string, name: string): fc.Arbitrary<string> {
     const fresh = fc.uuid().map((u) => `fz-${u}`);
     const which: keyof ObjectPool | undefined =
-      /customerId$/i.test(name) || /^(Query\.customer|RegisterCustomerInput)\b/.test(context)
+      /customerId$/i.test(name) || /^(Query\.customer|RegisterCustomerInput|ForgetCustomerInput)\b/.test(context)
         ? 'customers'
         : /Error|errorIncident/.test(context)
           ? 'errors'

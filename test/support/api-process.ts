@@ -13,11 +13,17 @@ export interface ApiProcess {
 
 const MAIN = resolve('dist/apps/api/src/main.js');
 
+/**
+ * The master key test processes share (one database may be served by several processes, and the
+ * CLI runs against it too): no test writes a key file into the working directory.
+ */
+export const TEST_MASTER_KEY = Buffer.alloc(32, 0x5a).toString('base64');
+
 /** Runs the built server as a user would (`npm start` runs the same file) and waits until it serves. */
 export async function startApi(env: Record<string, string>, timeoutMs = 30_000): Promise<ApiProcess> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', LEDGER_SCHEMA_FILE: '', PORT: String(port), ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', LEDGER_SCHEMA_FILE: '', LEDGER_MASTER_KEY: TEST_MASTER_KEY, PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -58,7 +64,7 @@ export async function startApi(env: Record<string, string>, timeoutMs = 30_000):
 export function runNode(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [resolve(script), ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, LEDGER_MASTER_KEY: TEST_MASTER_KEY, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

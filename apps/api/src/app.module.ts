@@ -8,6 +8,7 @@ import {
   DATABASE_POOL,
   DEADLINE_FINDER,
   EVENT_STORE,
+  PERSONAL_DATA_VAULT,
   INTEGRATION_LEDGER,
   READ_MODEL_SYNC,
 } from '#libs/application';
@@ -90,6 +91,7 @@ export class AppModule implements OnModuleInit, OnApplicationShutdown {
         { provide: DATABASE_CONNECTION_STRING, useValue: infrastructure.database.connectionString },
         { provide: EVENT_STORE, useValue: infrastructure.eventStore },
         { provide: INTEGRATION_LEDGER, useValue: infrastructure.integrationLedger },
+        { provide: PERSONAL_DATA_VAULT, useValue: infrastructure.personalData },
         { provide: DEADLINE_FINDER, useValue: new PromiseDeadlineQueries(infrastructure.database.pool) },
         // The read models' runner: mutations wait on it (read-your-writes) whether or not this
         // process runs the projections (LEDGER_RUN_PROJECTIONS); started and stopped below.
@@ -97,7 +99,7 @@ export class AppModule implements OnModuleInit, OnApplicationShutdown {
         { provide: CachedReadSide, useValue: reads },
         { provide: READ_MODEL_SYNC, useExisting: ProjectionRunner },
       ],
-      exports: [APP_CONFIG, DATABASE_POOL, DATABASE_CONNECTION_STRING, EVENT_STORE, INTEGRATION_LEDGER, READ_MODEL_SYNC, DEADLINE_FINDER],
+      exports: [APP_CONFIG, DATABASE_POOL, DATABASE_CONNECTION_STRING, EVENT_STORE, INTEGRATION_LEDGER, PERSONAL_DATA_VAULT, READ_MODEL_SYNC, DEADLINE_FINDER],
     };
   }
 }

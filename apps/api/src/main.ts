@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = pino({ level: config.logLevel, name: 'promise-ledger' });
-  const infrastructure = await bootInfrastructure(config, { log: (message) => log.info(message) });
+  const infrastructure = await bootInfrastructure(config, { log: (message) => log.info(message), warn: (message) => log.warn(message) });
   if (await new ApiKeyStore(infrastructure.database.pool, config.apiKeys).noKeysConfigured()) {
     if (!isLoopback(config.host)) {
       await infrastructure.close();

@@ -7,13 +7,14 @@ import { DecideAndAppend } from './shared/decide-and-append.js';
 import { DecideHandler } from './shared/decide.command.js';
 import { AppendIntegrationEventsHandler } from './integration/append-integration-events.command.js';
 import { DeadlineWatcher } from './deadlines/deadline-watcher.js';
+import { ForgetCustomerHandler } from './customers/forget-customer.command.js';
 import { CLOCK, ID_GENERATOR, type IdGenerator } from './tokens.js';
 
 const uuidGenerator: IdGenerator = { next: () => randomUUID() };
 
 /**
  * Command handlers and the deadline watcher. Expects EVENT_STORE, INTEGRATION_LEDGER, READ_MODEL_SYNC,
- * DEADLINE_FINDER and APP_CONFIG from a global module of
+ * DEADLINE_FINDER, PERSONAL_DATA_VAULT and APP_CONFIG from a global module of
  * the app that composes it.
  */
 @Global()
@@ -26,6 +27,7 @@ const uuidGenerator: IdGenerator = { next: () => randomUUID() };
     DecideHandler,
     DefaultCostPoliciesSeeder,
     AppendIntegrationEventsHandler,
+    ForgetCustomerHandler,
     DeadlineWatcher,
   ],
   exports: [CLOCK, ID_GENERATOR, DecideAndAppend, DeadlineWatcher],

@@ -36,6 +36,11 @@ export interface AppConfig {
   bodyLimitBytes: number;
   /** Host names (the Host header, without port) the API answers; `*` answers any (DNS rebinding guard). */
   allowedHosts: readonly string[];
+  /**
+   * The master key (32 bytes) wrapping every customer's data key (LEDGER_MASTER_KEY). Absent: a
+   * key file under dataDir is used, generated on first start.
+   */
+  masterKey: Buffer | undefined;
   /** Where the server writes its GraphQL schema (SDL); empty to skip. */
   schemaFile: string | undefined;
 }

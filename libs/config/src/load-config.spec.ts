@@ -73,4 +73,17 @@ describe('loadConfig', () => {
   it('refuses kurrentdb without a connection string', () => {
     expect(problems({ LEDGER_EVENT_STORE: 'kurrentdb' })[0]).toMatch(/needs KURRENTDB_CONNECTION_STRING/);
   });
+
+  it('reads LEDGER_MASTER_KEY as 32 bytes in hex or base64', () => {
+    const key = Buffer.alloc(32, 7);
+    expect(loadConfig({ LEDGER_MASTER_KEY: key.toString('hex') }).masterKey).toEqual(key);
+    expect(loadConfig({ LEDGER_MASTER_KEY: key.toString('base64') }).masterKey).toEqual(key);
+    expect(loadConfig({ LEDGER_MASTER_KEY: key.toString('base64url') }).masterKey).toEqual(key);
+    expect(loadConfig({}).masterKey).toBeUndefined();
+  });
+
+  it.each([['too short', Buffer.alloc(16, 1).toString('base64')], ['not a key', 'correct horse battery staple'], ['hex of 31 bytes', 'ab'.repeat(31)]])(
+    'refuses a master key that is %s, saying what it should look like',
+    (_, value) => expect(problems({ LEDGER_MASTER_KEY: value })).toEqual([expect.stringMatching(/^LEDGER_MASTER_KEY: expected a 32-byte key as 64 hex digits or base64/)]),
+  );
 });

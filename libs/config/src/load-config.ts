@@ -93,6 +93,15 @@ class Reader {
     return hosts;
   }
 
+  /** 32 bytes as 64 hex digits or base64 (standard or url-safe, padded or not). */
+  key32(name: string): Buffer | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    const key = parseKey32(value);
+    if (!key) this.problems.push(`${name}: expected a 32-byte key as 64 hex digits or base64 (e.g. the output of: openssl rand -base64 32)`);
+    return key;
+  }
+
   duration(name: string, fallbackMs: number): number {
     const value = this.raw(name);
     if (value === undefined) return fallbackMs;
@@ -104,6 +113,17 @@ class Reader {
     const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[match[2] ?? 'ms']!;
     return Number(match[1]) * unit;
   }
+}
+
+/** A 32-byte key written as 64 hex digits or base64; undefined for anything else. */
+export function parseKey32(text: string): Buffer | undefined {
+  const value = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(value)) {
+    const key = Buffer.from(value.replaceAll('-', '+').replaceAll('_', '/'), 'base64');
+    if (key.length === 32) return key;
+  }
+  return undefined;
 }
 
 /** Loopback hosts are the only ones a server may listen on without API keys. */
@@ -151,6 +171,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     readCacheEntries: read.integer('LEDGER_READ_CACHE_ENTRIES', 2_000, 0, 1_000_000),
     bodyLimitBytes: read.integer('LEDGER_BODY_LIMIT_BYTES', 6 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     allowedHosts: read.hostList('LEDGER_ALLOWED_HOSTS', [...LOOPBACK_HOST_NAMES, ...(WILDCARD_HOSTS.has(host) || LOOPBACK_HOST_NAMES.includes(host) ? [] : [host])]),
+    masterKey: read.key32('LEDGER_MASTER_KEY'),
     schemaFile: env.LEDGER_SCHEMA_FILE === undefined ? 'schema.graphql' : read.raw('LEDGER_SCHEMA_FILE'),
   };
   if (read.problems.length) throw new ConfigError(read.problems);

@@ -21,3 +21,4 @@ export * from './cost-policy/cost-policy.decider.js';
 export * from './ledger-event.js';
 export * from './timeline/event-summary.js';
 export * from './ledger/ledger-math.js';
+export * from './personal-data/personal-data.js';

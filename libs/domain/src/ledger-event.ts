@@ -8,6 +8,7 @@ export type LedgerEvent = CustomerEvent | PromiseEvent | ErrorIncidentEvent | Co
 
 export const LEDGER_EVENT_TYPES = [
   'CustomerRegistered',
+  'CustomerErased',
   'PromiseMade',
   'PromiseAmended',
   'PromiseKept',
@@ -27,5 +28,9 @@ type Unlisted = Exclude<LedgerEvent['type'], (typeof LEDGER_EVENT_TYPES)[number]
 const EVERY_TYPE_LISTED: [Unlisted] extends [never] ? true : Unlisted = true;
 void EVERY_TYPE_LISTED;
 
-/** Version of the events' data shapes, stored in each event's metadata (`schemaVersion`). */
-export const EVENT_SCHEMA_VERSION = 1;
+/**
+ * Version of the events' stored shapes, in each event's metadata (`schemaVersion`): 1 = personal
+ * data in clear, 2 = personal data sealed under the customer's data key. Readers turn every
+ * version into the domain's shape in one place (the event codec's upcasters).
+ */
+export const EVENT_SCHEMA_VERSION = 2;

@@ -1,17 +1,29 @@
 import type { AppConfig } from '#libs/config';
-import { PostgresEventStore, connectKurrentDb, eventStoreMigrations, type EventStore } from '#libs/event-store';
+import { CodedEventStore, PostgresEventStore, connectKurrentDb, eventStoreMigrations, type EventStore } from '#libs/event-store';
 import { openDatabase, runMigrations, type LedgerDatabase } from '#libs/postgres';
 import { accessMigrations } from '#libs/access';
 import { projectionMigrations } from '#libs/projections';
-import type { IntegrationLedger } from '#libs/application';
+import type { IntegrationLedger, PersonalDataVault } from '#libs/application';
 import { PostgresIntegrationLedger, integrationMigrations } from './postgres-integration.ledger.js';
 import { SequentialIntegrationLedger } from './sequential-integration.ledger.js';
+import { DataKeyStore, dataKeyMigrations } from './personal-data/data-key.store.js';
+import { LegacyEventSealer, eventMigrationMigrations } from './personal-data/legacy-event-sealer.js';
+import { resolveMasterKey } from './personal-data/master-key.js';
+import { PersonalDataCodec } from './personal-data/personal-data.codec.js';
+import { PostgresPersonalDataVault } from './personal-data/postgres-personal-data.vault.js';
 
 /** The running parts every process needs: database, schema, event store. */
 export interface LedgerInfrastructure {
   config: AppConfig;
   database: LedgerDatabase;
-  eventStore: EventStore;
+  /** The configured store behind the personal-data codec: what every process reads and writes through. */
+  eventStore: CodedEventStore;
+  /** The customers' data keys, wrapped by the master key. */
+  dataKeys: DataKeyStore;
+  /** Destroys a customer's key (forgetCustomer). */
+  personalData: PersonalDataVault;
+  /** The one-off sealing of events written before encryption (PostgreSQL log only). */
+  legacySealer: LegacyEventSealer | undefined;
   /** Where ERP batches land (events and idempotency records together). */
   integrationLedger: IntegrationLedger;
   close(): Promise<void>;
@@ -19,6 +31,8 @@ export interface LedgerInfrastructure {
 
 export interface BootOptions {
   log?: (message: string) => void;
+  /** What an operator must act on (a generated master key); `log` when absent. */
+  warn?: (message: string) => void;
   poolMax?: number;
   applicationName?: string;
 }
@@ -34,15 +48,30 @@ export async function bootInfrastructure(config: AppConfig, options: BootOptions
     log: options.log,
   });
   try {
-    await runMigrations(database.pool, [...eventStoreMigrations, ...projectionMigrations, ...accessMigrations, ...integrationMigrations]);
-    const eventStore = await openEventStore(config, database);
+    await runMigrations(database.pool, [
+      ...eventStoreMigrations,
+      ...projectionMigrations,
+      ...accessMigrations,
+      ...integrationMigrations,
+      ...dataKeyMigrations,
+      ...eventMigrationMigrations,
+    ]);
+    const dataKeys = new DataKeyStore(database.pool, await resolveMasterKey(config, options.warn ?? options.log));
+    await dataKeys.checkMasterKey();
+    const codec = new PersonalDataCodec(dataKeys);
+    const store = await openEventStore(config, database);
+    const eventStore = new CodedEventStore(store, codec);
+    const legacySealer = store instanceof PostgresEventStore ? new LegacyEventSealer(database.pool, codec) : undefined;
     return {
       config,
       database,
       eventStore,
+      dataKeys,
+      personalData: new PostgresPersonalDataVault(database.pool, dataKeys, legacySealer),
+      legacySealer,
       integrationLedger:
-        eventStore instanceof PostgresEventStore
-          ? new PostgresIntegrationLedger(database.pool, eventStore)
+        store instanceof PostgresEventStore
+          ? new PostgresIntegrationLedger(database.pool, store, codec)
           : new SequentialIntegrationLedger(database.pool, eventStore),
       async close() {
         await eventStore.close();

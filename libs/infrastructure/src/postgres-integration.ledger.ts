@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { AcceptedItem, IntegrationLedger, StreamWrite } from '#libs/application';
 import { BatchCollisionError, IdempotencyRaceError } from '#libs/application';
-import type { AppendResult, StoredEvent } from '#libs/event-store';
+import type { AppendResult, EventCodec, StoredEvent } from '#libs/event-store';
 import { PostgresEventStore } from '#libs/event-store';
 import type { Migration } from '#libs/postgres';
 
@@ -25,10 +25,15 @@ export class PostgresIntegrationLedger implements IntegrationLedger {
   constructor(
     private readonly pool: pg.Pool,
     private readonly store: PostgresEventStore,
+    private readonly codec: EventCodec,
   ) {}
 
-  loadStreams(streams: readonly string[]): Promise<Map<string, StoredEvent[]>> {
-    return this.store.readStreams(streams);
+  async loadStreams(streams: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+    const loaded = await this.store.readStreams(streams);
+    // One decode for the whole batch: one look-up of the customers' keys.
+    const decoded = await this.codec.decode([...loaded.values()].flat());
+    let next = 0;
+    return new Map([...loaded].map(([stream, events]) => [stream, decoded.slice(next, (next += events.length))]));
   }
 
   async findAccepted(source: string, externalIds: readonly string[]): Promise<Map<string, AcceptedItem>> {
@@ -40,6 +45,10 @@ export class PostgresIntegrationLedger implements IntegrationLedger {
   }
 
   async commit(source: string, writes: readonly StreamWrite[], accepted: readonly AcceptedItem[]): Promise<AppendResult | undefined> {
+    // Before the transaction: es_append must be its first write, and new data keys commit on their own.
+    const encoded = await this.codec.encode(writes.flatMap((w) => w.events));
+    let next = 0;
+    writes = writes.map((w) => ({ ...w, events: encoded.slice(next, (next += w.events.length)) }));
     const client = await this.pool.connect();
     try {
       await client.query('begin');

@@ -15,12 +15,14 @@ import {
   costPolicyDecider,
   customerDecider,
   customerStream,
+  dataSubjectOf,
   errorIncidentDecider,
   errorStream,
   foldEvents,
   occurredAt,
   promiseDecider,
   promiseStream,
+  redactPersonalData,
   summarizeEvent,
   type CostPolicy,
   type CustomerState,
@@ -93,6 +95,7 @@ const commandArb = fc.oneof(
   },
   fc.record({ t: fc.constant('resolve' as const), e: idx(3), resolution: textArb(2_000) }),
   fc.record({ t: fc.constant('void' as const), e: idx(3), reason: textArb(2_000) }),
+  fc.record({ t: fc.constant('forget' as const), c: idx(3), reason: textArb(2_000) }),
   fc.record({ t: fc.constant('policy' as const), kind: fc.constantFrom(...CUSTOMER_KINDS), errorType: fc.constantFrom(...ERROR_TYPES), cost: moneyArb, effectiveFrom: instantArb }),
 );
 type Spec = typeof commandArb extends fc.Arbitrary<infer T> ? T : never;
@@ -220,6 +223,8 @@ describe('whatever the domain accepts, every projection applies', () => {
       if (error instanceof DomainError) return 'refused';
       throw error;
     }
+    // As the event codec stores them: an erased customer's new personal text is "[erased]".
+    events = events.map((e) => (isErased(dataSubjectOf(e)) ? redactPersonalData(e) : e));
     if (events.length > 0) {
       const result = await log.store.appendToStream(
         stream,
@@ -233,6 +238,14 @@ describe('whatever the domain accepts, every projection applies', () => {
     return 'accepted';
   }
   const stateOf = <S,>(decider: Decider<unknown, S, LedgerEvent>, stream: string): S => foldEvents(decider, streams.get(stream) ?? []);
+  const isErased = (customerId: string | undefined) =>
+    customerId !== undefined && (stateOf(customerDecider, customerStream(customerId)) as CustomerState).status === 'ERASED';
+  /** A forgotten customer's events as every reader now reads them (without its key): personal fields "[erased]". */
+  function forgetInHistory(customerId: string): void {
+    const redact = (e: LedgerEvent) => (dataSubjectOf(e) === customerId ? redactPersonalData(e) : e);
+    for (const [stream, events] of streams) streams.set(stream, events.map(redact));
+    appended.splice(0, appended.length, ...appended.map(redact));
+  }
   const eventsOf = (stream: string) => streams.get(stream) ?? [];
 
   it('projects every accepted event without error, and the read models agree with the deciders', async () => {
@@ -321,6 +334,13 @@ describe('whatever the domain accepts, every projection applies', () => {
             case 'void':
               outcome = await handle(errorIncidentDecider, errorStream(errors[spec.e]!), { type: 'VoidError', errorId: errors[spec.e]!, reason: spec.reason, now: n });
               break;
+            case 'forget': {
+              const customerId = customers[spec.c]!;
+              const before = eventsOf(customerStream(customerId)).length;
+              outcome = await handle(customerDecider, customerStream(customerId), { type: 'ForgetCustomer', customerId, reason: spec.reason, requestedBy: 'admin', now: n });
+              if (eventsOf(customerStream(customerId)).length > before) forgetInHistory(customerId);
+              break;
+            }
             case 'policy':
               outcome = await handle(costPolicyDecider, COST_POLICY_STREAM, {
                 type: 'SetErrorCostPolicy', customerKind: spec.kind, errorType: spec.errorType, costPerError: spec.cost, effectiveFrom: new Date(spec.effectiveFrom), now: n,
@@ -352,7 +372,12 @@ describe('whatever the domain accepts, every projection applies', () => {
             continue;
           }
           customerKind.set(id, s.kind);
-          expect(view).toEqual({ id, name: s.name, kind: s.kind, region: s.region ?? null, email: s.email ?? null, registeredAt: new Date(s.registeredAt), version: 0 });
+          const common = { id, kind: s.kind, region: s.region ?? null, registeredAt: new Date(s.registeredAt), version: eventsOf(customerStream(id)).length - 1 };
+          expect(view).toEqual(
+            s.status === 'ERASED'
+              ? { ...common, name: null, email: null, erased: true, erasedAt: new Date(s.erasedAt) }
+              : { ...common, name: s.name, email: s.email ?? null, erased: false, erasedAt: null },
+          );
         }
 
         const promiseStates: Made[] = [];

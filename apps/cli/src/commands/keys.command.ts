@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { ApiKeyStore } from '#libs/access';
 import { ROLES, loadConfig, type Role } from '#libs/config';
-import { bootInfrastructure } from '#libs/infrastructure';
+import { writeFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MASTER_KEY_FILE, bootInfrastructure, masterKey, newDataKey, readKeyFile } from '#libs/infrastructure';
 
 async function withKeyStore<T>(work: (keys: ApiKeyStore) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -51,5 +53,34 @@ export function registerKeys(program: Command): void {
       const revoked = await withKeyStore((store) => store.revoke(idOrName));
       if (!revoked) throw new Error(`no active key with id or name "${idOrName}"`);
       console.log(`revoked ${idOrName}`);
+    });
+
+  keys
+    .command('rotate-master')
+    .description(
+      "re-wrap every customer's data key under a new master key, in one transaction (the events are not touched); " +
+        'then run every process with the new key',
+    )
+    .option('--new-key-file <path>', 'the new master key (32 bytes as hex or base64); needed with LEDGER_MASTER_KEY, generated otherwise')
+    .action(async (options: { newKeyFile?: string }) => {
+      const config = loadConfig();
+      if (config.masterKey && !options.newKeyFile) throw new Error('LEDGER_MASTER_KEY is set: give the new key with --new-key-file (e.g. made by: openssl rand -base64 32)');
+      const next = masterKey(options.newKeyFile ? await readKeyFile(options.newKeyFile) : newDataKey());
+      const keyFile = join(config.dataDir, MASTER_KEY_FILE);
+      // With the key file: the new key is on disk before any data key depends on it.
+      if (!config.masterKey) await writeFile(`${keyFile}.next`, `${next.key.toString('base64')}\n`, { mode: 0o600 });
+      const infrastructure = await bootInfrastructure(config, { poolMax: 2, applicationName: 'ledger-cli', log: (m) => console.error(m) });
+      try {
+        const rewrapped = await infrastructure.dataKeys.rotateMasterKey(next);
+        console.log(`${rewrapped} data keys re-wrapped under master key ${next.id}`);
+      } finally {
+        await infrastructure.close();
+      }
+      if (config.masterKey) {
+        console.error(`set LEDGER_MASTER_KEY to the key in ${options.newKeyFile} for every process and back it up; the old key no longer opens anything`);
+      } else {
+        await rename(`${keyFile}.next`, keyFile);
+        console.error(`${keyFile} now holds the new master key: back it up again; the old key no longer opens anything`);
+      }
     });
 }

@@ -1,6 +1,7 @@
 import {
   COST_POLICY_STREAM,
   DomainError,
+  EVENT_SCHEMA_VERSION,
   costPolicyDecider,
   customerDecider,
   customerStream,
@@ -127,7 +128,7 @@ export function eventMetadata(context: CommandContext): EventMetadata {
     causationId: context.causationId ?? context.correlationId,
     actor: context.actor,
     source: context.source,
-    schemaVersion: 1,
+    schemaVersion: EVENT_SCHEMA_VERSION,
   };
 }
 

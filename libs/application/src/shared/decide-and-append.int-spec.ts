@@ -104,7 +104,7 @@ describe('DecideAndAppend.execute (every mutation)', () => {
     const id = randomUUID();
     expect(await decisions.execute(makePromise(id, customerId), context)).toMatchObject({ id, version: 0 });
     const [made] = await store.readStream(promiseStream(id));
-    expect(made?.metadata).toEqual({ correlationId: 'c', causationId: 'c', actor: 'agent', source: 'test', schemaVersion: 1 });
+    expect(made?.metadata).toEqual({ correlationId: 'c', causationId: 'c', actor: 'agent', source: 'test', schemaVersion: 2 });
     await expect(
       decisions.execute({ aggregate: 'promise', mustExist: true, expectedVersion: 3, command: { type: 'BreakPromise', promiseId: id, reason: 'late' } }, context),
     ).rejects.toMatchObject({ code: 'CONFLICT', message: 'stale expectedVersion 3: the current version is 0' });

@@ -10,4 +10,13 @@ export interface RegisterCustomer {
   now: Date;
 }
 
-export type CustomerCommand = RegisterCustomer;
+/** Erase the customer's personal data (ADMIN): who asked travels with it. */
+export interface ForgetCustomer {
+  type: 'ForgetCustomer';
+  customerId: string;
+  reason: string;
+  requestedBy: string;
+  now: Date;
+}
+
+export type CustomerCommand = RegisterCustomer | ForgetCustomer;

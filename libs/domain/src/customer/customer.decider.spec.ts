@@ -56,5 +56,31 @@ describe('customer decider', () => {
     [{ customerId: 'c1 ' }, 'id'],
   ])('refuses %p', (over, field) => given([]).when(register(over)).thenRefused('BAD_USER_INPUT', field));
 
-  it('refuses an unknown command type', () => given([]).when({ type: 'ForgetCustomer', customerId: 'c1', now } as never).thenRefused('BAD_USER_INPUT'));
+  it('refuses an unknown command type', () => given([]).when({ type: 'DeleteCustomer', customerId: 'c1', now } as never).thenRefused('BAD_USER_INPUT'));
+
+  describe('forgetting', () => {
+    const forget = (over: Record<string, unknown> = {}) =>
+      ({ type: 'ForgetCustomer', customerId: 'c1', reason: 'asked by e-mail', requestedBy: 'admin-1', now, ...over }) as CustomerCommand;
+    const erased: CustomerEvent = {
+      type: 'CustomerErased',
+      data: { customerId: 'c1', reason: 'asked by e-mail', requestedBy: 'admin-1', erasedAt: '2026-11-23T10:00:00.000Z' },
+    };
+
+    it('erases a registered customer, with the reason and who asked', () => given([withContact]).when(forget()).then([erased]));
+
+    it('is ERASED afterwards, without name or e-mail', () =>
+      expect(stateAfter(customerDecider, [withContact, erased])).toEqual({
+        status: 'ERASED', customerId: 'c1', kind: 'DISTRIBUTOR', region: 'EMEA', registeredAt: '2026-11-23T10:00:00.000Z', erasedAt: '2026-11-23T10:00:00.000Z',
+      }));
+
+    it('forgets twice as once', () => given([withContact, erased]).when(forget({ reason: 'again' })).then([]));
+
+    it('refuses a customer that does not exist', () => given([]).when(forget()).thenRefused('NOT_FOUND', 'customerId'));
+
+    it.each([[{ reason: ' ' }, 'reason'], [{ reason: 'r'.repeat(2_001) }, 'reason'], [{ requestedBy: '' }, 'requestedBy']])('refuses %p', (over, field) =>
+      given([withContact]).when(forget(over)).thenRefused('BAD_USER_INPUT', field));
+
+    it('refuses to register an erased customer again, even with the original content', () =>
+      given([withContact, erased]).when(register({ region: 'EMEA', email: 'a@b.example' })).thenRefused('CONFLICT'));
+  });
 });

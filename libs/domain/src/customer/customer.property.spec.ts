@@ -88,7 +88,7 @@ describe('customer decider against a reference model', () => {
           seen.add('events' in want ? `${events.length}` : [...new Set(want.refused)].sort().join('|'));
           history.push(...events);
           if (events.length > 0) {
-            const { region, email } = events[0]!.data;
+            const { region, email } = events[0]!.data as { region?: string; email?: string };
             model = { customerId: c.customerId, name: c.name.trim(), kind: c.kind, registeredAt: now, ...(region ? { region } : {}), ...(email ? { email } : {}) };
           }
           expect(foldFrozen(customerDecider, history)).toStrictEqual(

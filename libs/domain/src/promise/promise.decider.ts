@@ -16,7 +16,8 @@ import type {
 } from './promise.commands.js';
 import { DEADLINE_PASSED, KEPT_LATE, type PromiseEvent } from './promise.events.js';
 
-const SYSTEM_BREAK_REASONS: readonly string[] = [DEADLINE_PASSED, KEPT_LATE];
+/** Break reasons the system writes; an agent may not use them (they are codes, not free text). */
+export const SYSTEM_BREAK_REASONS: readonly string[] = [DEADLINE_PASSED, KEPT_LATE];
 
 export interface PromiseDetails {
   promiseId: string;

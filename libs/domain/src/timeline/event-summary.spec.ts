@@ -19,6 +19,7 @@ const examples: [LedgerEvent, string][] = [
   [{ type: 'ErrorResolved', data: { ...e, resolution: 'credit note CN-7', resolvedAt: '2026-11-02T00:00:00.000Z' } }, 'Error resolved: credit note CN-7'],
   [{ type: 'ErrorVoided', data: { ...e, reason: 'duplicate', voidedAt: '2026-11-01T00:00:00.000Z' } }, 'Error voided: duplicate'],
   [{ type: 'ErrorCostPolicySet', data: { customerKind: 'DISTRIBUTOR', errorType: 'SHIPPING', costPerError: { amount: '300.00', currency: 'USD' }, effectiveFrom: '2027-01-01T00:00:00.000Z', setAt: '2026-11-23T00:00:00.000Z' } }, 'Cost policy set: distributor shipping errors cost 300.00 USD from 2027-01-01'],
+  [{ type: 'CustomerErased', data: { customerId: 'c', reason: 'right to erasure, ticket 88', requestedBy: 'dpo', erasedAt: '2026-11-02T00:00:00.000Z' } }, "Customer's personal data erased at dpo's request: right to erasure, ticket 88"],
 ];
 
 describe('summarizeEvent', () => {

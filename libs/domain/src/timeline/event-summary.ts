@@ -13,6 +13,8 @@ export function summarizeEvent(event: LedgerEvent): string {
     case 'CustomerRegistered':
       // No name or e-mail: they are erasable personal data, and this line is stored in the timeline.
       return `Customer registered: ${words(event.data.kind)}${event.data.region ? `, ${event.data.region}` : ''}`;
+    case 'CustomerErased':
+      return `Customer's personal data erased at ${event.data.requestedBy}'s request: ${event.data.reason}`;
     case 'PromiseMade':
       return `Promise made: ${event.data.description} by ${day(event.data.dueBy)}`;
     case 'PromiseAmended':
@@ -53,6 +55,8 @@ export function occurredAt(event: LedgerEvent): string {
   switch (event.type) {
     case 'CustomerRegistered':
       return event.data.registeredAt;
+    case 'CustomerErased':
+      return event.data.erasedAt;
     case 'PromiseMade':
       return event.data.madeAt;
     case 'PromiseAmended':

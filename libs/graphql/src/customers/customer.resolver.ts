@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Allow } from '../auth/allow.decorator.js';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
-import { DecideCommand, ID_GENERATOR, type IdGenerator } from '#libs/application';
+import { DecideCommand, ForgetCustomerCommand, ID_GENERATOR, type IdGenerator } from '#libs/application';
 import type { ReadSide } from '#libs/projections';
 import { READ_SIDE } from '../common/read-side.token.js';
 import { DateTimeScalar } from '../scalars.js';
@@ -17,7 +17,7 @@ import { ErrorIncidentConnection } from '../errors/error-incident.type.js';
 import { PromiseConnection } from '../promises/customer-promise.type.js';
 import { TimelineConnection } from '../timeline/timeline.types.js';
 import { Customer, CustomerConnection } from './customer.type.js';
-import { RegisterCustomerInput } from './register-customer.input.js';
+import { ForgetCustomerInput, RegisterCustomerInput } from './register-customer.input.js';
 
 const AS_OF = 'as the ledger knew it then: only events recorded by that moment count';
 
@@ -62,6 +62,13 @@ export class CustomerResolver {
   async registerCustomer(@Args('input') input: RegisterCustomerInput, @Context() context: GraphqlContext) {
     const command = toCommand.registerCustomer(input, () => this.ids.next());
     const result = await this.commands.execute(new DecideCommand(command, commandContext(context)));
+    return found(await this.readSide.customers.customer(result.id), `customer ${result.id}`);
+  }
+
+  /** ADMIN only (no @Allow): destroys the customer's data key and clears its personal data everywhere. */
+  @Mutation(() => Customer)
+  async forgetCustomer(@Args('input') input: ForgetCustomerInput, @Context() context: GraphqlContext) {
+    const result = await this.commands.execute(new ForgetCustomerCommand(input.id, input.reason, commandContext(context)));
     return found(await this.readSide.customers.customer(result.id), `customer ${result.id}`);
   }
 

@@ -12,6 +12,8 @@ export class Customer {
   @Field(() => String, { nullable: true, description: "null when none was given, or once the customer's personal data is erased" }) email: string | null;
   @Field(() => DateTimeScalar) registeredAt: Date;
   @Field(() => Int) version: number;
+  @Field(() => Boolean, { description: "true once the customer's personal data is erased (forgetCustomer)" }) erased: boolean;
+  @Field(() => DateTimeScalar, { nullable: true }) erasedAt: Date | null;
 }
 
 @ObjectType()

@@ -10,3 +10,13 @@ export class RegisterCustomerInput {
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(100) region?: string | null;
   @Field(() => String, { nullable: true }) @IsOptional() @IsEmail() @MaxLength(320) email?: string | null;
 }
+
+@InputType()
+export class ForgetCustomerInput {
+  @Field(() => ID) @IsString() @MinLength(1) @MaxLength(100) id: string;
+  @Field({ description: 'why the personal data is erased (kept with the erasure: write no personal data here)' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2_000)
+  reason: string;
+}

@@ -30,11 +30,13 @@ const COLUMNS = columnList(CUSTOMER_COLUMNS);
 // ledger_search_customers (migration 0105) ranks: the exact id, the customer of a promise id or
 // an error reference, whole words of the name, prefixes; each rank by folded name, then id. It
 // walks each word rank in that order through an index and stops at `first`, so a broad word
-// costs no more than a rare one.
+// costs no more than a rare one. An erased customer's search columns are empty (its name and email
+// are gone), and a promise id or error reference never leads to it either: found by its id only.
 const SEARCH_SQL = `
 select ${CUSTOMER_COLUMNS.map(([name]) => `c.${name}`).join(', ')}
   from ledger_search_customers($1, $2, $3) with ordinality as found (id, position)
   join rm_customers c on c.id = found.id
+ where c.erased_at is null or c.id = $1
  order by found.position`;
 
 /** Index entries a walk reads per range at most: enough for `first` matches among 1 % of customers. */

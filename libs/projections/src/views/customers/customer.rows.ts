@@ -10,10 +10,13 @@ export type CustomerRow<Time = Date> = {
   email: string | null;
   registered_at: Time;
   version: number;
+  /** Set when the customer's personal data was erased (name and email are null then). */
+  erased_at: Time | null;
 };
 
 export const CUSTOMER_COLUMNS: Columns<CustomerRow> = [
   ['id', 'text'], ['name', 'text'], ['kind', 'text'], ['region', 'text'], ['email', 'text'], ['registered_at', 'timestamptz'], ['version', 'int'],
+  ['erased_at', 'timestamptz'],
 ];
 
 export interface CustomerView {
@@ -24,8 +27,11 @@ export interface CustomerView {
   email: string | null;
   registeredAt: Date;
   version: number;
+  erased: boolean;
+  erasedAt: Date | null;
 }
 
 export const toCustomer = (r: CustomerRow): CustomerView => ({
   id: r.id, name: r.name, kind: r.kind, region: r.region, email: r.email, registeredAt: r.registered_at, version: r.version,
+  erased: r.erased_at !== null, erasedAt: r.erased_at,
 });

@@ -169,4 +169,10 @@ end
 $fn$;
 `,
   },
+  {
+    // An erased customer keeps its row (id, kind, region, figures) without name and email; its
+    // search columns, generated from the row, lose them with it.
+    id: '0106_customer_erasure',
+    sql: `alter table rm_customers add column erased_at timestamptz;`,
+  },
 ];

@@ -17,6 +17,7 @@ export const customersProjection: ViewProjection = {
 
 class CustomersBatch implements ViewBatch {
   private readonly registered = new Map<string, CustomerRow<string>>();
+  private readonly erased = new Map<string, { erased_at: string; version: number }>();
 
   apply(event: LedgerRecord): void {
     switch (event.type) {
@@ -24,8 +25,16 @@ class CustomersBatch implements ViewBatch {
         const d = event.data;
         this.registered.set(d.customerId, {
           id: d.customerId, name: d.name, kind: d.kind, region: d.region ?? null, email: d.email ?? null, registered_at: d.registeredAt,
-          version: Number(event.revision),
+          version: Number(event.revision), erased_at: null,
         });
+        return;
+      }
+      case 'CustomerErased': {
+        const d = event.data;
+        const row = this.registered.get(d.customerId);
+        const erased = { name: null, email: null, erased_at: d.erasedAt, version: Number(event.revision) };
+        if (row) this.registered.set(d.customerId, { ...row, ...erased });
+        this.erased.set(d.customerId, erased);
         return;
       }
       case 'PromiseMade':
@@ -45,7 +54,15 @@ class CustomersBatch implements ViewBatch {
     }
   }
 
-  write(client: pg.ClientBase): Promise<void> {
-    return writeRows(client, 'rm_customers', CUSTOMER_COLUMNS, [...this.registered.values()], 'upsert');
+  async write(client: pg.ClientBase): Promise<void> {
+    await writeRows(client, 'rm_customers', CUSTOMER_COLUMNS, [...this.registered.values()], 'upsert');
+    if (this.erased.size === 0) return;
+    // The search columns are generated from the row: clearing name and email clears them too.
+    await client.query(
+      `update rm_customers c set name = null, email = null, erased_at = e.erased_at, version = e.version
+         from unnest($1::text[], $2::timestamptz[], $3::int[]) as e(id, erased_at, version)
+        where c.id = e.id`,
+      [[...this.erased.keys()], [...this.erased.values()].map((e) => e.erased_at), [...this.erased.values()].map((e) => e.version)],
+    );
   }
 }

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { formatMoney, moneyFromJson, priceError, unreachable, type CostPolicy, type ErrorStatus, type Money, type MoneyJson } from '#libs/domain';
+import { ERASED_TEXT, formatMoney, moneyFromJson, priceError, unreachable, type CostPolicy, type ErrorStatus, type Money, type MoneyJson } from '#libs/domain';
 import { loadRows, writeRows } from '../../sql/row-batch.writer.js';
 import { CustomerKinds } from '../shared/batch-context.js';
 import type { LedgerRecord } from '../shared/ledger-record.js';
@@ -43,12 +43,17 @@ class ErrorCostsBatch implements ViewBatch {
     private readonly kinds: CustomerKinds,
   ) {}
 
+  private readonly erased = new Set<string>();
+
   apply(event: LedgerRecord): void {
     const version = Number(event.revision);
     const recordedAt = event.recordedAt.toISOString();
     switch (event.type) {
       case 'CustomerRegistered':
         this.kinds.register(event.data.customerId, event.data.kind);
+        return;
+      case 'CustomerErased':
+        this.erased.add(event.data.customerId);
         return;
       case 'ErrorRecorded': {
         const d = event.data;
@@ -95,6 +100,12 @@ class ErrorCostsBatch implements ViewBatch {
   async write(client: pg.ClientBase): Promise<void> {
     await writeRows(client, 'rm_errors', ERROR_COLUMNS, [...this.touched.values()], 'upsert');
     await writeRows(client, 'rm_cost_policies', POLICY_COLUMNS, this.newPolicies, 'insert');
+    if (this.erased.size === 0) return;
+    // What a reader without the customer's key reads (redactPersonalData), so a rebuild gives the same rows.
+    await client.query(
+      `update rm_errors set description = $2 where customer_id = any($1::text[]) and description is not null and description <> $2`,
+      [[...this.erased], ERASED_TEXT],
+    );
   }
 
   private change(id: string, version: number, change: (row: Row) => Partial<Row>): void {

@@ -27,6 +27,7 @@ describe('ledger projection: customers, promises and the promise ledger', () => 
 
     expect(await log.queries.customers.customer(c)).toEqual({
       id: c, name: `Customer ${c}`, kind: 'RESELLER', region: 'EMEA', email: 'buyer@example.com', registeredAt: at('2026-01-01T00:00:00.000Z'), version: 0,
+      erased: false, erasedAt: null,
     });
     expect(await log.queries.promises.promise(p)).toEqual({
       id: p, customerId: c, kind: 'SERVICE', touchPoint: 'PRODUCT', description: 'call back', madeAt: at('2026-01-02T00:00:00.000Z'),

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { unreachable } from '#libs/domain';
+import { ERASED_TEXT, SYSTEM_BREAK_REASONS, unreachable } from '#libs/domain';
 import { loadRows, writeRows } from '../../sql/row-batch.writer.js';
 import { CustomerKinds } from '../shared/batch-context.js';
 import type { LedgerRecord } from '../shared/ledger-record.js';
@@ -36,6 +36,7 @@ export const promisesProjection: ViewProjection = {
 class PromisesBatch implements ViewBatch {
   private readonly touched = new Map<string, Row>();
   private readonly brand = new BrandLedgerCounters();
+  private readonly erased = new Set<string>();
 
   constructor(
     private readonly rows: Map<string, Row>,
@@ -48,6 +49,9 @@ class PromisesBatch implements ViewBatch {
     switch (event.type) {
       case 'CustomerRegistered':
         this.kinds.register(event.data.customerId, event.data.kind);
+        return;
+      case 'CustomerErased':
+        this.erased.add(event.data.customerId);
         return;
       case 'PromiseMade': {
         const d = event.data;
@@ -90,6 +94,16 @@ class PromisesBatch implements ViewBatch {
   async write(client: pg.ClientBase): Promise<void> {
     await writeRows(client, 'rm_promises', PROMISE_COLUMNS, [...this.touched.values()], 'upsert');
     await this.brand.write(client);
+    if (this.erased.size === 0) return;
+    // What a reader without the customer's key reads (redactPersonalData: a system break reason
+    // is a code, not personal), so a rebuild gives the same rows.
+    await client.query(
+      `update rm_promises
+          set description = $2,
+              broken_reason = case when broken_reason is null or broken_reason = any($3::text[]) then broken_reason else $2 end
+        where customer_id = any($1::text[])`,
+      [[...this.erased], ERASED_TEXT, SYSTEM_BREAK_REASONS],
+    );
   }
 
   private change(id: string, version: number, change: (row: Row) => Partial<Row> | null): void {

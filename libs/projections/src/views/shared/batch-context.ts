@@ -65,6 +65,7 @@ function createsRowOfCustomerKind(event: LedgerRecord): event is Extract<LedgerR
     case 'ErrorRecorded':
       return true;
     case 'CustomerRegistered':
+    case 'CustomerErased':
     case 'PromiseAmended':
     case 'PromiseKept':
     case 'PromiseBroken':

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { occurredAt, summarizeEvent, unreachable } from '#libs/domain';
+import { occurredAt, redactPersonalData, summarizeEvent, unreachable, type LedgerEvent } from '#libs/domain';
 import type { LedgerRecord } from '../shared/ledger-record.js';
 import type { ViewProjection, ViewBatch } from '../shared/view-projection.js';
 
@@ -18,10 +18,12 @@ export const timelineProjection: ViewProjection = {
 
 class TimelineBatch implements ViewBatch {
   private readonly rows: TimelineRow[] = [];
+  private readonly erased = new Set<string>();
 
   apply(event: LedgerRecord): void {
     switch (event.type) {
       case 'CustomerRegistered':
+      case 'CustomerErased':
       case 'PromiseMade':
       case 'PromiseAmended':
       case 'PromiseKept':
@@ -43,6 +45,7 @@ class TimelineBatch implements ViewBatch {
           summary: summarizeEvent(event),
           data: event.data,
         });
+        if (event.type === 'CustomerErased') this.erased.add(event.data.customerId);
         return;
       }
       case 'ErrorCostPolicySet':
@@ -59,6 +62,29 @@ class TimelineBatch implements ViewBatch {
        select * from jsonb_to_recordset($1::jsonb)
          as x(position bigint, customer_id text, type text, occurred_at timestamptz, recorded_at timestamptz, summary text, data jsonb)`,
       [JSON.stringify(this.rows)],
+    );
+    if (this.erased.size > 0) await this.erase(client);
+  }
+
+  /**
+   * An erased customer's lines read as a reader without its key reads the events
+   * (redactPersonalData), summaries included, so a rebuild gives the same rows.
+   */
+  private async erase(client: pg.ClientBase): Promise<void> {
+    const { rows } = await client.query<{ position: string; type: LedgerEvent['type']; data: LedgerEvent['data'] }>(
+      'select position, type, data from rm_timeline where customer_id = any($1::text[]) order by position',
+      [[...this.erased]],
+    );
+    const changed = rows
+      .map((row) => ({ position: row.position, event: redactPersonalData({ type: row.type, data: row.data } as LedgerEvent), before: row.data }))
+      .filter((r) => r.event.data !== r.before)
+      .map((r) => ({ position: r.position, summary: summarizeEvent(r.event), data: r.event.data }));
+    if (changed.length === 0) return;
+    await client.query(
+      `update rm_timeline t set summary = x.summary, data = x.data
+         from jsonb_to_recordset($1::jsonb) as x(position bigint, summary text, data jsonb)
+        where t.position = x.position`,
+      [JSON.stringify(changed)],
     );
   }
 }
