@@ -23,6 +23,8 @@ export interface CustomerHeader {
   kind: string;
   region: string | null;
   email: string | null;
+  erased: boolean;
+  erasedAt: string | null;
   ledger: Ledger;
 }
 
@@ -36,6 +38,8 @@ export const CustomerLedger: TypedDocumentNode<{ customer: CustomerHeader | null
       kind
       region
       email
+      erased
+      erasedAt
       ledger(asOf: $asOf) { ${LEDGER_FIELDS} }
     }
   }

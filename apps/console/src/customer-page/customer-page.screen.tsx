@@ -6,6 +6,8 @@ import { apiProblem } from '../shared/api-errors.js';
 import { humanize } from '../shared/labels.js';
 import type { Role, Viewer } from '../session/viewer.query.js';
 import { AsOfField } from './as-of.field.js';
+import { ForgetCustomerDialog } from './forget-customer.dialog.js';
+import { formatDateTime } from '../shared/format.js';
 import { useCustomerLive } from './customer-live.js';
 import { CustomerLedger } from './customer-page.query.js';
 import { ErrorsTable } from './errors.table.js';
@@ -50,6 +52,7 @@ export default function CustomerPageScreen({ viewer }: { viewer: Viewer }) {
   const customer = header.data?.customer;
   const problem = apiProblem(header.error);
   const canAct = ACTING_ROLES.includes(viewer.role) && !asOf;
+  const [forgetting, setForgetting] = useState(false);
 
   if (header.data && !customer) {
     return (
@@ -70,6 +73,27 @@ export default function CustomerPageScreen({ viewer }: { viewer: Viewer }) {
             {customer.region && ` · ${customer.region}`}
             {customer.email && ` · ${customer.email}`} · {customer.id}
           </p>
+        )}
+        {customer?.erased && (
+          <p className="notice">
+            This customer's personal data was erased{customer.erasedAt ? ` on ${formatDateTime(customer.erasedAt)}` : ''}: name, email and free texts are gone; promises, errors and figures stay.
+          </p>
+        )}
+        {customer && viewer.role === 'ADMIN' && !customer.erased && !asOf && (
+          <button type="button" className="danger forget-customer" onClick={() => setForgetting(true)}>
+            Forget customer
+          </button>
+        )}
+        {forgetting && customer && (
+          <ForgetCustomerDialog
+            customerId={customer.id}
+            onClose={() => setForgetting(false)}
+            onForgotten={() => {
+              setForgetting(false);
+              announce('Customer forgotten: their personal data is erased.');
+              refresh();
+            }}
+          />
         )}
         {problem && <p className="field-error">{problem.message}</p>}
         <AsOfField asOf={asOf} onChange={setAsOf} />
