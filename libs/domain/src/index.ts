@@ -21,3 +21,6 @@ export * from './cost-policy/cost-policy.decider.js';
 export * from './ledger-event.js';
 export * from './timeline/event-summary.js';
 export * from './ledger/ledger-math.js';
+export * from './webhooks/webhook-event-type.js';
+export * from './webhooks/webhook-retry.schedule.js';
+export * from './webhooks/webhook-url.rules.js';
