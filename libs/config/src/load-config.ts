@@ -152,7 +152,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bodyLimitBytes: read.integer('LEDGER_BODY_LIMIT_BYTES', 6 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     allowedHosts: read.hostList('LEDGER_ALLOWED_HOSTS', [...LOOPBACK_HOST_NAMES, ...(WILDCARD_HOSTS.has(host) || LOOPBACK_HOST_NAMES.includes(host) ? [] : [host])]),
     schemaFile: env.LEDGER_SCHEMA_FILE === undefined ? 'schema.graphql' : read.raw('LEDGER_SCHEMA_FILE'),
+    runWebhookDelivery: read.boolean('LEDGER_RUN_WEBHOOK_DELIVERY', true),
+    webhookAllowPrivate: read.boolean('LEDGER_WEBHOOK_ALLOW_PRIVATE', false),
+    webhookTimeoutMs: read.duration('LEDGER_WEBHOOK_TIMEOUT', 10_000),
+    webhookRetry: {
+      firstDelayMs: read.duration('LEDGER_WEBHOOK_RETRY_FIRST_DELAY', 1_000),
+      maxDelayMs: read.duration('LEDGER_WEBHOOK_RETRY_MAX_DELAY', 3_600_000),
+      retryForMs: read.duration('LEDGER_WEBHOOK_RETRY_FOR', 24 * 3_600_000),
+    },
+    webhookConcurrency: read.integer('LEDGER_WEBHOOK_CONCURRENCY', 16, 1, 1_000),
   };
+  if (config.webhookTimeoutMs < 1) read.problems.push('LEDGER_WEBHOOK_TIMEOUT: expected a positive duration like 10s');
+  if (config.webhookRetry.firstDelayMs < 1 || config.webhookRetry.maxDelayMs < config.webhookRetry.firstDelayMs) {
+    read.problems.push('LEDGER_WEBHOOK_RETRY_FIRST_DELAY and LEDGER_WEBHOOK_RETRY_MAX_DELAY: expected positive durations, the first not above the maximum (e.g. 1s and 1h)');
+  }
   if (read.problems.length) throw new ConfigError(read.problems);
   return config;
 }
