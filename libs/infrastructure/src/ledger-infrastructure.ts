@@ -3,6 +3,7 @@ import { PostgresEventStore, connectKurrentDb, eventStoreMigrations, type EventS
 import { openDatabase, runMigrations, type LedgerDatabase } from '#libs/postgres';
 import { accessMigrations } from '#libs/access';
 import { projectionMigrations } from '#libs/projections';
+import { webhookMigrations } from '#libs/webhooks';
 import type { IntegrationLedger } from '#libs/application';
 import { PostgresIntegrationLedger, integrationMigrations } from './postgres-integration.ledger.js';
 import { SequentialIntegrationLedger } from './sequential-integration.ledger.js';
@@ -34,7 +35,7 @@ export async function bootInfrastructure(config: AppConfig, options: BootOptions
     log: options.log,
   });
   try {
-    await runMigrations(database.pool, [...eventStoreMigrations, ...projectionMigrations, ...accessMigrations, ...integrationMigrations]);
+    await runMigrations(database.pool, [...eventStoreMigrations, ...projectionMigrations, ...accessMigrations, ...integrationMigrations, ...webhookMigrations]);
     const eventStore = await openEventStore(config, database);
     return {
       config,

@@ -1,0 +1,192 @@
+import type pg from 'pg';
+import { Webhook } from 'standardwebhooks';
+import { checkWebhookUrl, nextAttemptAfterFailure, type Clock, type RetrySchedule, type WebhookUrlRules } from '#libs/domain';
+import type { ProjectionLog } from '#libs/projections';
+import type { HostResolver } from './webhook-address.js';
+import { postWebhook, type AttemptOutcome } from './webhook-http.js';
+import type { ExclusiveLock } from './exclusive-lock.js';
+
+export interface WebhookSenderOptions {
+  pool: pg.Pool;
+  clock: Clock;
+  rules: WebhookUrlRules;
+  resolve: HostResolver;
+  timeoutMs: number;
+  schedule: RetrySchedule;
+  /** Deliveries in flight at once in this process. */
+  concurrency: number;
+  /** Only the holder sends (one active sender across processes). */
+  lock: ExclusiveLock;
+  log: ProjectionLog;
+  /** How often to look for due deliveries when nothing woke the sender (default 500 ms). */
+  pollMs?: number;
+}
+
+interface ClaimedDelivery {
+  id: string;
+  webhook_id: string;
+  payload: string;
+  url: string;
+  secret: string;
+  series_attempts: number;
+  series_started_at: Date | null;
+}
+
+const STANDBY_RETRY_MS = 2_000;
+// How long a claimed delivery is left to its sender beyond the attempt's own timeout.
+const LEASE_MARGIN_MS = 5_000;
+
+/**
+ * Sends due deliveries from the outbox table: claims a few at a time (never more in memory than
+ * it has slots), each receiver at most a quarter of the slots so a dead one cannot hold them
+ * all, and a delivery only when no earlier one of its stream is pending for that webhook (log
+ * order per promise). A claim is a lease (no transaction stays open during an HTTP call); a
+ * sender that dies leaves its claims to be retried, with the same id, when the lease ends.
+ */
+export class WebhookSender {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private inFlight = new Set<Promise<void>>();
+  private wakeUp: (() => void) | undefined;
+  private woken = false;
+  private readonly perWebhook: number;
+
+  constructor(private readonly options: WebhookSenderOptions) {
+    this.perWebhook = Math.max(1, Math.floor(options.concurrency / 4));
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops claiming, lets the attempts in flight end (at most the timeout), releases the lock. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    await Promise.all(this.inFlight);
+    await this.options.lock.release();
+  }
+
+  /** Something may be due: look now rather than at the next poll. */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  private async run(): Promise<void> {
+    const { lock, log } = this.options;
+    while (this.running) {
+      try {
+        if (!(await lock.tryAcquire())) {
+          await this.idle(STANDBY_RETRY_MS);
+          continue;
+        }
+        const free = this.options.concurrency - this.inFlight.size;
+        const claimed = free > 0 ? await this.claim(free) : [];
+        for (const delivery of claimed) {
+          const attempt = this.attempt(delivery)
+            .catch((error) => log('error', `webhook delivery ${delivery.id} could not be recorded; retried when its lease ends`, { error: String(error) }))
+            .finally(() => {
+              this.inFlight.delete(attempt);
+              this.wake();
+            });
+          this.inFlight.add(attempt);
+        }
+        if (claimed.length === 0 || claimed.length < free) await this.idle(this.options.pollMs ?? 500);
+      } catch (error) {
+        if (!this.running) break;
+        log('error', 'webhook sender failed; trying again', { error: String(error) });
+        await lock.release();
+        await this.idle(1_000);
+      }
+    }
+  }
+
+  private idle(ms: number): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(finish, ms);
+      function finish() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = () => {
+        this.wakeUp = undefined;
+        this.woken = false;
+        finish();
+      };
+    });
+  }
+
+  /** Leases up to `limit` due deliveries, fairly across webhooks, in log order per stream. */
+  private async claim(limit: number): Promise<ClaimedDelivery[]> {
+    const now = this.options.clock.now();
+    const leaseUntil = new Date(now.getTime() + this.options.timeoutMs + LEASE_MARGIN_MS);
+    const { rows } = await this.options.pool.query<ClaimedDelivery>(
+      `with candidates as (
+         select d.id, d.next_attempt_at, d.position
+           from webhooks w
+           cross join lateral (
+             select d.id, d.next_attempt_at, d.position
+               from webhook_deliveries d
+              where d.webhook_id = w.id and d.status = 'PENDING' and d.next_attempt_at <= $1
+                and (d.lease_until is null or d.lease_until <= $1)
+                and not exists (
+                  select 1 from webhook_deliveries e
+                   where e.webhook_id = d.webhook_id and e.stream = d.stream and e.status = 'PENDING' and e.position < d.position)
+              order by d.next_attempt_at, d.position
+              limit greatest($3::int - (select count(*) from webhook_deliveries l
+                                          where l.webhook_id = w.id and l.status = 'PENDING' and l.lease_until > $1), 0)
+           ) d
+          where w.active
+          order by d.next_attempt_at, d.position
+          limit $4
+       )
+       update webhook_deliveries d set lease_until = $2
+         from webhooks w
+        where d.id in (select id from candidates) and w.id = d.webhook_id and w.active
+          and d.status = 'PENDING' and (d.lease_until is null or d.lease_until <= $1)
+       returning d.id, d.webhook_id, d.payload, w.url, w.secret, d.series_attempts, d.series_started_at`,
+      [now, leaseUntil, this.perWebhook, limit],
+    );
+    return rows;
+  }
+
+  private async attempt(delivery: ClaimedDelivery): Promise<void> {
+    const { clock, rules, resolve, timeoutMs, schedule, pool } = this.options;
+    const startedAt = clock.now();
+    let outcome: AttemptOutcome;
+    try {
+      // The rules of now (the operator may have tightened them since the webhook was registered).
+      const target = checkWebhookUrl(delivery.url, rules);
+      const signature = new Webhook(delivery.secret).sign(delivery.id, startedAt, delivery.payload);
+      outcome = await postWebhook(
+        target,
+        delivery.payload,
+        { 'webhook-id': delivery.id, 'webhook-timestamp': String(Math.floor(startedAt.getTime() / 1_000)), 'webhook-signature': signature },
+        { timeoutMs, rules, resolve },
+      );
+    } catch (error) {
+      outcome = { delivered: false, statusCode: null, error: `refused: ${(error as Error).message}` };
+    }
+    const seriesStartedAt = delivery.series_started_at ?? startedAt;
+    const seriesAttempts = delivery.series_attempts + 1;
+    const next = outcome.delivered ? undefined : nextAttemptAfterFailure(seriesStartedAt, seriesAttempts, clock.now(), schedule);
+    const status = outcome.delivered ? 'DELIVERED' : next ? 'PENDING' : 'FAILED';
+    await pool.query(
+      `update webhook_deliveries
+          set status = $2, attempts = attempts + 1, series_attempts = $3, series_started_at = $4,
+              last_attempt_at = $5, last_status_code = $6, last_error = $7,
+              next_attempt_at = coalesce($8, next_attempt_at), lease_until = null,
+              payload = case when $2 = 'DELIVERED' then null else payload end
+        where id = $1 and status = 'PENDING'`,
+      [delivery.id, status, seriesAttempts, seriesStartedAt, startedAt, outcome.statusCode, outcome.error, next ?? null],
+    );
+  }
+}
