@@ -49,6 +49,7 @@ export class WebhookSender {
   private inFlight = new Set<Promise<void>>();
   private wakeUp: (() => void) | undefined;
   private woken = false;
+  private retryTimer: { at: number; timer: NodeJS.Timeout } | undefined;
   private readonly perWebhook: number;
 
   constructor(private readonly options: WebhookSenderOptions) {
@@ -67,6 +68,7 @@ export class WebhookSender {
     this.wake();
     await this.loop;
     await Promise.all(this.inFlight);
+    if (this.retryTimer) clearTimeout(this.retryTimer.timer);
     await this.options.lock.release();
   }
 
@@ -103,6 +105,19 @@ export class WebhookSender {
         await this.idle(1_000);
       }
     }
+  }
+
+  /** One timer for the earliest retry this process scheduled (a retry need not wait for the next poll). */
+  private wakeAt(at: Date): void {
+    const when = at.getTime();
+    if (this.retryTimer && this.retryTimer.at <= when) return;
+    if (this.retryTimer) clearTimeout(this.retryTimer.timer);
+    const timer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.wake();
+    }, Math.max(when - this.options.clock.now().getTime(), 0));
+    timer.unref();
+    this.retryTimer = { at: when, timer };
   }
 
   private idle(ms: number): Promise<void> {
@@ -179,6 +194,7 @@ export class WebhookSender {
     const seriesAttempts = delivery.series_attempts + 1;
     const next = outcome.delivered ? undefined : nextAttemptAfterFailure(seriesStartedAt, seriesAttempts, clock.now(), schedule);
     const status = outcome.delivered ? 'DELIVERED' : next ? 'PENDING' : 'FAILED';
+    if (next) this.wakeAt(next);
     await pool.query(
       `update webhook_deliveries
           set status = $2, attempts = attempts + 1, series_attempts = $3, series_started_at = $4,
