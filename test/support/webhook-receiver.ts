@@ -14,7 +14,7 @@ export interface ReceivedWebhook {
 }
 
 /** How a path answers: a status for the n-th request (1-based) with this webhook-id, or 'hang' (never answers). */
-export type Answer = (received: ReceivedWebhook, attemptOfThisId: number) => number | 'hang';
+export type Answer = (received: ReceivedWebhook, attemptOfThisId: number) => number | 'hang' | Promise<number>;
 
 /** A local webhook receiver on 127.0.0.1: records every request; each path answers as told (200 by default). */
 export class WebhookReceiver {
@@ -47,8 +47,10 @@ export class WebhookReceiver {
           res.on('close', () => this.hanging.delete(res));
           return;
         }
-        received.status = answer;
-        res.writeHead(answer).end();
+        void Promise.resolve(answer).then((status) => {
+          received.status = status;
+          res.writeHead(status).end();
+        });
       });
     });
     this.server.keepAliveTimeout = 60_000;
