@@ -1,4 +1,4 @@
-// npm run bench -- [store] [graphql] [scale] [import] [deadlines] [console] [soak] [--quick] [--profile] [--diagnose] [--only=TEXT] [--no-doc]
+// npm run bench -- [store] [graphql] [scale] [import] [deadlines] [console] [webhooks] [soak] [--quick] [--profile] [--diagnose] [--only=TEXT] [--no-doc]
 // Every figure is paired with a baseline measured in the same run; the table is printed and
 // written to docs/benchmarks.md (the hand-written part of that file below the marker is kept).
 import { execFileSync } from 'node:child_process';
@@ -16,6 +16,7 @@ import { DEFAULT_SECTIONS, SECTIONS, TARGETS, emptyResult, figuresTable, fmt, ta
 import { scaleBench } from './scale.bench.js';
 import { soakBench } from './soak.bench.js';
 import { storeBench } from './store.bench.js';
+import { webhooksBench } from './webhooks.bench.js';
 
 const USAGE = `usage: npm run bench -- [${SECTIONS.join('] [')}] [--quick] [--profile] [--diagnose] [--only=TEXT] [--no-doc]
   sections   which to run (default: all but soak, which runs only when named)
@@ -62,6 +63,7 @@ try {
         import: () => importBench(server.url, { quick, log }),
         deadlines: () => deadlinesBench(server.url, { quick }),
         console: () => consoleBench(server.url, { quick, log }),
+        webhooks: () => webhooksBench(server.url, { quick, log }),
         soak: () => soakBench(server.url, { quick, log }),
       }[section];
       results.set(section, await run());

@@ -68,7 +68,7 @@ describe('loadConfig', () => {
       webhookAllowPrivate: false,
       webhookTimeoutMs: 10_000,
       webhookRetry: { firstDelayMs: 1_000, maxDelayMs: 3_600_000, retryForMs: 86_400_000 },
-      webhookConcurrency: 16,
+      webhookConcurrency: 32,
     });
     const config = loadConfig({ LEDGER_WEBHOOK_ALLOW_PRIVATE: 'true', LEDGER_WEBHOOK_RETRY_FIRST_DELAY: '50ms', LEDGER_WEBHOOK_RETRY_FOR: '2s' });
     expect(config.webhookAllowPrivate).toBe(true);

@@ -160,7 +160,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxDelayMs: read.duration('LEDGER_WEBHOOK_RETRY_MAX_DELAY', 3_600_000),
       retryForMs: read.duration('LEDGER_WEBHOOK_RETRY_FOR', 24 * 3_600_000),
     },
-    webhookConcurrency: read.integer('LEDGER_WEBHOOK_CONCURRENCY', 16, 1, 1_000),
+    webhookConcurrency: read.integer('LEDGER_WEBHOOK_CONCURRENCY', 32, 1, 1_000),
   };
   if (config.webhookTimeoutMs < 1) read.problems.push('LEDGER_WEBHOOK_TIMEOUT: expected a positive duration like 10s');
   if (config.webhookRetry.firstDelayMs < 1 || config.webhookRetry.maxDelayMs < config.webhookRetry.firstDelayMs) {

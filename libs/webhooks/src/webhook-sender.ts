@@ -32,6 +32,17 @@ interface ClaimedDelivery {
   series_started_at: Date | null;
 }
 
+interface AttemptRecord {
+  id: string;
+  status: 'PENDING' | 'DELIVERED' | 'FAILED';
+  seriesAttempts: number;
+  seriesStartedAt: Date;
+  attemptedAt: Date;
+  statusCode: number | null;
+  error: string | null;
+  nextAttemptAt: Date | null;
+}
+
 const STANDBY_RETRY_MS = 2_000;
 // How long a claimed delivery is left to its sender beyond the attempt's own timeout.
 const LEASE_MARGIN_MS = 5_000;
@@ -49,6 +60,8 @@ export class WebhookSender {
   private inFlight = new Set<Promise<void>>();
   private wakeUp: (() => void) | undefined;
   private woken = false;
+  private readonly outcomes: { outcome: AttemptRecord; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private writing: Promise<void> | undefined;
   private retryTimer: { at: number; timer: NodeJS.Timeout } | undefined;
   private readonly perWebhook: number;
 
@@ -174,7 +187,7 @@ export class WebhookSender {
   }
 
   private async attempt(delivery: ClaimedDelivery): Promise<void> {
-    const { clock, rules, resolve, timeoutMs, schedule, pool } = this.options;
+    const { clock, rules, resolve, timeoutMs, schedule } = this.options;
     const startedAt = clock.now();
     let outcome: AttemptOutcome;
     try {
@@ -193,16 +206,60 @@ export class WebhookSender {
     const seriesStartedAt = delivery.series_started_at ?? startedAt;
     const seriesAttempts = delivery.series_attempts + 1;
     const next = outcome.delivered ? undefined : nextAttemptAfterFailure(seriesStartedAt, seriesAttempts, clock.now(), schedule);
-    const status = outcome.delivered ? 'DELIVERED' : next ? 'PENDING' : 'FAILED';
     if (next) this.wakeAt(next);
-    await pool.query(
-      `update webhook_deliveries
-          set status = $2, attempts = attempts + 1, series_attempts = $3, series_started_at = $4,
-              last_attempt_at = $5, last_status_code = $6, last_error = $7,
-              next_attempt_at = coalesce($8, next_attempt_at), lease_until = null,
-              payload = case when $2 = 'DELIVERED' then null else payload end
-        where id = $1 and status = 'PENDING'`,
-      [delivery.id, status, seriesAttempts, seriesStartedAt, startedAt, outcome.statusCode, outcome.error, next ?? null],
-    );
+    await this.record({
+      id: delivery.id,
+      status: outcome.delivered ? 'DELIVERED' : next ? 'PENDING' : 'FAILED',
+      seriesAttempts,
+      seriesStartedAt,
+      attemptedAt: startedAt,
+      statusCode: outcome.statusCode,
+      error: outcome.error,
+      nextAttemptAt: next ?? null,
+    });
+  }
+
+  /**
+   * Records an attempt's outcome. Outcomes arriving while a write is under way are written
+   * together by the next one (one statement for many deliveries under load).
+   */
+  private record(outcome: AttemptRecord): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.outcomes.push({ outcome, resolve, reject });
+      this.writing ??= this.writeOutcomes().finally(() => (this.writing = undefined));
+    });
+  }
+
+  private async writeOutcomes(): Promise<void> {
+    while (this.outcomes.length > 0) {
+      const batch = this.outcomes.splice(0);
+      const column = <T>(pick: (o: AttemptRecord) => T) => batch.map((b) => pick(b.outcome));
+      try {
+        await this.options.pool.query(
+          `update webhook_deliveries d
+              set status = o.status, attempts = d.attempts + 1, series_attempts = o.series_attempts,
+                  series_started_at = o.series_started_at, last_attempt_at = o.attempted_at,
+                  last_status_code = o.status_code, last_error = o.error,
+                  next_attempt_at = coalesce(o.next_attempt_at, d.next_attempt_at), lease_until = null,
+                  payload = case when o.status = 'DELIVERED' then null else d.payload end
+             from unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::timestamptz[], $6::int[], $7::text[], $8::timestamptz[])
+                  as o (id, status, series_attempts, series_started_at, attempted_at, status_code, error, next_attempt_at)
+            where d.id = o.id and d.status = 'PENDING'`,
+          [
+            column((o) => o.id),
+            column((o) => o.status),
+            column((o) => o.seriesAttempts),
+            column((o) => o.seriesStartedAt),
+            column((o) => o.attemptedAt),
+            column((o) => o.statusCode),
+            column((o) => o.error),
+            column((o) => o.nextAttemptAt),
+          ],
+        );
+        for (const b of batch) b.resolve();
+      } catch (error) {
+        for (const b of batch) b.reject(error);
+      }
+    }
   }
 }
