@@ -73,6 +73,8 @@ describe('loadConfig', () => {
     const config = loadConfig({ LEDGER_WEBHOOK_ALLOW_PRIVATE: 'true', LEDGER_WEBHOOK_RETRY_FIRST_DELAY: '50ms', LEDGER_WEBHOOK_RETRY_FOR: '2s' });
     expect(config.webhookAllowPrivate).toBe(true);
     expect(config.webhookRetry).toEqual({ firstDelayMs: 50, maxDelayMs: 3_600_000, retryForMs: 2_000 });
+    expect(loadConfig({ LEDGER_RUN_PROJECTIONS: 'false' }).runWebhookDelivery).toBe(false);
+    expect(loadConfig({ LEDGER_RUN_PROJECTIONS: 'false', LEDGER_RUN_WEBHOOK_DELIVERY: 'true' }).runWebhookDelivery).toBe(true);
     expect(problems({ LEDGER_WEBHOOK_ALLOW_PRIVATE: 'maybe' })[0]).toMatch(/LEDGER_WEBHOOK_ALLOW_PRIVATE.*true or false/);
     expect(problems({ LEDGER_WEBHOOK_RETRY_FIRST_DELAY: '2h' })[0]).toMatch(/LEDGER_WEBHOOK_RETRY_FIRST_DELAY/);
   });

@@ -132,6 +132,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!/^[\w.:-]+$/.test(host)) read.problems.push(`HOST=${JSON.stringify(host)}: expected an IP address or host name`);
   const apiKeys = read.apiKeys('LEDGER_API_KEYS');
 
+  const runProjections = read.boolean('LEDGER_RUN_PROJECTIONS', true);
   const config: AppConfig = {
     port: read.integer('PORT', 3000, 0, 65_535),
     host,
@@ -142,7 +143,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     eventStore,
     kurrentDbConnectionString,
     apiKeys,
-    runProjections: read.boolean('LEDGER_RUN_PROJECTIONS', true),
+    runProjections,
     runDeadlineWatcher: read.boolean('LEDGER_RUN_DEADLINE_WATCHER', true),
     deadlineCheckIntervalMs: read.duration('LEDGER_DEADLINE_CHECK_INTERVAL', 1_000),
     atRiskWindowMs: read.duration('LEDGER_AT_RISK_WINDOW', 24 * 3_600_000),
@@ -152,7 +153,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bodyLimitBytes: read.integer('LEDGER_BODY_LIMIT_BYTES', 6 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     allowedHosts: read.hostList('LEDGER_ALLOWED_HOSTS', [...LOOPBACK_HOST_NAMES, ...(WILDCARD_HOSTS.has(host) || LOOPBACK_HOST_NAMES.includes(host) ? [] : [host])]),
     schemaFile: env.LEDGER_SCHEMA_FILE === undefined ? 'schema.graphql' : read.raw('LEDGER_SCHEMA_FILE'),
-    runWebhookDelivery: read.boolean('LEDGER_RUN_WEBHOOK_DELIVERY', true),
+    // A process that runs no projections (a writer, a standby) runs no background worker of the log either.
+    runWebhookDelivery: read.boolean('LEDGER_RUN_WEBHOOK_DELIVERY', runProjections),
     webhookAllowPrivate: read.boolean('LEDGER_WEBHOOK_ALLOW_PRIVATE', false),
     webhookTimeoutMs: read.duration('LEDGER_WEBHOOK_TIMEOUT', 10_000),
     webhookRetry: {
