@@ -25,7 +25,7 @@ export function postWebhook(
   target: WebhookTarget,
   body: string,
   headers: Record<string, string>,
-  options: { timeoutMs: number; rules: WebhookUrlRules; resolve: HostResolver },
+  options: { timeoutMs: number; rules: WebhookUrlRules; resolve: HostResolver; stopping?: AbortSignal },
 ): Promise<AttemptOutcome> {
   const lookup: LookupFunction = (hostname, lookupOptions, callback) => {
     allowedAddresses(target, options.rules, options.resolve).then(
@@ -50,7 +50,7 @@ export function postWebhook(
       agent: secure ? agents.https : agents.http,
       headers: { 'content-type': 'application/json', 'user-agent': 'promise-ledger-webhooks', 'content-length': Buffer.byteLength(body), ...headers },
       lookup: target.literal ? undefined : lookup,
-      signal: AbortSignal.timeout(timeout),
+      signal: options.stopping ? AbortSignal.any([AbortSignal.timeout(timeout), options.stopping]) : AbortSignal.timeout(timeout),
     });
     request.on('response', (response) => {
       const statusCode = response.statusCode ?? 0;
@@ -58,7 +58,9 @@ export function postWebhook(
       const delivered = statusCode >= 200 && statusCode < 300;
       done({ delivered, statusCode, error: delivered ? null : `HTTP ${statusCode}` });
     });
-    request.on('error', (error: Error & { code?: string }) => done({ delivered: false, statusCode: null, error: describe(error, timeout) }));
+    request.on('error', (error: Error & { code?: string }) =>
+      done({ delivered: false, statusCode: null, error: options.stopping?.aborted ? 'interrupted: the server was stopping' : describe(error, timeout) }),
+    );
     request.end(body);
   });
 }

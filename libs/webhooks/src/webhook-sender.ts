@@ -64,6 +64,7 @@ export class WebhookSender {
   private writing: Promise<void> | undefined;
   private retryTimer: { at: number; timer: NodeJS.Timeout } | undefined;
   private readonly perWebhook: number;
+  private stopping = new AbortController();
 
   constructor(private readonly options: WebhookSenderOptions) {
     this.perWebhook = Math.max(1, Math.floor(options.concurrency / 4));
@@ -72,13 +73,18 @@ export class WebhookSender {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = new AbortController();
     this.loop = this.run();
   }
 
-  /** Stops claiming, lets the attempts in flight end (at most the timeout), releases the lock. */
+  /**
+   * Stops claiming and interrupts the attempts in flight (each recorded as a failed attempt, tried
+   * again with the same id by whichever sender is active next), then releases the lock.
+   */
   async stop(): Promise<void> {
     this.running = false;
     this.wake();
+    this.stopping.abort();
     await this.loop;
     await Promise.all(this.inFlight);
     if (this.retryTimer) clearTimeout(this.retryTimer.timer);
@@ -198,7 +204,7 @@ export class WebhookSender {
         target,
         delivery.payload,
         { 'webhook-id': delivery.id, 'webhook-timestamp': String(Math.floor(startedAt.getTime() / 1_000)), 'webhook-signature': signature },
-        { timeoutMs, rules, resolve },
+        { timeoutMs, rules, resolve, stopping: this.stopping.signal },
       );
     } catch (error) {
       outcome = { delivered: false, statusCode: null, error: `refused: ${(error as Error).message}` };
