@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Clock, RetrySchedule, WebhookUrlRules } from '#libs/domain';
 import type { EventStore } from '#libs/event-store';
+import { createPool } from '#libs/postgres';
 import { ProjectionRunner, type ProjectionLog } from '#libs/projections';
 import { ExclusiveLock } from './exclusive-lock.js';
 import { systemResolver, type HostResolver } from './webhook-address.js';
@@ -28,10 +29,19 @@ export interface WebhookDeliveryOptions {
 export class WebhookDeliveryWorker {
   private readonly fanout: ProjectionRunner;
   private readonly sender: WebhookSender;
+  private readonly senderPool: pg.Pool;
 
   constructor(options: WebhookDeliveryOptions) {
+    // The sender's claims and outcomes commit without waiting for the disk: a crash that loses
+    // the last few only makes those deliveries due again, sent with the same id (at least once).
+    this.senderPool = createPool({
+      connectionString: options.connectionString,
+      max: 2,
+      applicationName: 'promise-ledger-webhook-sender',
+      asynchronousCommit: true,
+    });
     this.sender = new WebhookSender({
-      pool: options.pool,
+      pool: this.senderPool,
       clock: options.clock,
       rules: options.rules,
       resolve: options.resolve ?? systemResolver,
@@ -66,5 +76,6 @@ export class WebhookDeliveryWorker {
   async stop(): Promise<void> {
     await this.fanout.stop();
     await this.sender.stop();
+    await this.senderPool.end();
   }
 }

@@ -93,8 +93,10 @@ export class WebhookSender {
 
   /** Something may be due: look now rather than at the next poll. */
   wake(): void {
-    this.woken = true;
-    this.wakeUp?.();
+    const waiter = this.wakeUp;
+    this.wakeUp = undefined;
+    if (waiter) waiter();
+    else this.woken = true;
   }
 
   private async run(): Promise<void> {
@@ -139,22 +141,20 @@ export class WebhookSender {
     this.retryTimer = { at: when, timer };
   }
 
+  /** Waits `ms`, or less when woken (a wake while busy is kept for the next wait). */
   private idle(ms: number): Promise<void> {
     if (this.woken) {
       this.woken = false;
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(finish, ms);
-      function finish() {
+      const done = () => {
         clearTimeout(timer);
+        if (this.wakeUp === done) this.wakeUp = undefined;
         resolve();
-      }
-      this.wakeUp = () => {
-        this.wakeUp = undefined;
-        this.woken = false;
-        finish();
       };
+      const timer = setTimeout(done, ms);
+      this.wakeUp = done;
     });
   }
 
