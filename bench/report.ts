@@ -1,6 +1,6 @@
 import type { Summary } from './measure.js';
 
-export const SECTIONS = ['store', 'graphql', 'scale', 'import', 'deadlines', 'console', 'search', 'privacy', 'soak'] as const;
+export const SECTIONS = ['store', 'graphql', 'scale', 'import', 'deadlines', 'console', 'search', 'privacy', 'webhooks', 'soak'] as const;
 /** What runs when no section is named: the soak is long (10 minutes) and runs only when asked for. */
 export const DEFAULT_SECTIONS: readonly SectionName[] = SECTIONS.filter((s) => s !== 'soak');
 /**
@@ -40,6 +40,7 @@ export const TARGETS = {
   'run.quick': { section: undefined, text: '`npm run bench -- --quick` finishes in under 2 minutes' },
   'console.firstScreen': { section: 'console', text: 'Issue 14 — the console: first screen’s JavaScript ≤ 300 KB gzipped' },
   'console.customerPage': { section: 'console', text: 'Issue 14 — the console: customer page with 500 promises and a 10,000-event timeline rendered and interactive < 1 s' },
+  'webhooks.blackHole': { section: 'webhooks', text: 'Issue 17 — webhooks: `makePromise` p99 with a black-hole webhook ≤ 1.2× (+2 ms) the p99 without, same run, no errors' },
   'soak.errors': { section: 'soak', text: 'Issue 12 — soak (`npm run bench -- soak`, 10 minutes of mixed traffic): errors = 0' },
   'soak.rssSlope': { section: 'soak', text: 'Issue 12 — soak: server RSS slope after warm-up ≤ 1 MB/min' },
   'soak.p99Slope': { section: 'soak', text: 'Issue 12 — soak: p99 latency slope across windows ≤ 1 ms/min' },

@@ -1,4 +1,4 @@
-// npm run bench -- [store] [graphql] [scale] [import] [deadlines] [console] [search] [privacy] [soak] [--quick] [--profile] [--diagnose] [--only=TEXT] [--no-doc]
+// npm run bench -- [store] [graphql] [scale] [import] [deadlines] [console] [search] [privacy] [webhooks] [soak] [--quick] [--profile] [--diagnose] [--only=TEXT] [--no-doc]
 // Every figure is paired with a baseline measured in the same run; the table is printed and
 // written to docs/benchmarks.md (the hand-written part of that file below the marker is kept).
 import { execFileSync } from 'node:child_process';
@@ -18,6 +18,7 @@ import { searchBench } from './search.bench.js';
 import { soakBench } from './soak.bench.js';
 import { storeBench } from './store.bench.js';
 import { personalDataBench } from './personal-data.bench.js';
+import { webhooksBench } from './webhooks.bench.js';
 
 const USAGE = `usage: npm run bench -- [${SECTIONS.join('] [')}] [--quick] [--profile] [--diagnose] [--only=TEXT] [--no-doc]
   sections   which to run (default: all but soak, which runs only when named; --quick also
@@ -67,6 +68,7 @@ try {
         console: () => consoleBench(server.url, { quick, log }),
         search: () => searchBench(server.url, { quick, log }),
         privacy: () => personalDataBench(server.url, { quick }),
+        webhooks: () => webhooksBench(server.url, { quick, log }),
         soak: () => soakBench(server.url, { quick, log }),
       }[section];
       results.set(section, await run());

@@ -38,6 +38,10 @@ const OPERATIONS: Record<string, { query: string; roles: Role[] }> = {
     query: 'mutation { setErrorCostPolicy(input: { customerKind: RESELLER, errorType: BILLING, costPerError: { amount: "x", currency: "USD" }, effectiveFrom: "2020-01-01T00:00:00Z" }) { customerKind } }',
     roles: ['FINANCE', 'ADMIN'],
   },
+  webhooks: { query: '{ webhooks { id deliveries { totalCount } } }', roles: ['ADMIN'] },
+  createWebhook: { query: 'mutation { createWebhook(input: { url: "not a url", events: [PROMISE_BROKEN] }) { secret } }', roles: ['ADMIN'] },
+  deleteWebhook: { query: 'mutation { deleteWebhook(id: "nothing") }', roles: ['ADMIN'] },
+  retryWebhookDelivery: { query: 'mutation { retryWebhookDelivery(id: "nothing") { id } }', roles: ['ADMIN'] },
 };
 
 let db: TestDatabase;

@@ -16,7 +16,7 @@ const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
 // No deadline watcher: the event-store head then moves only when a request appends.
 const server = useLedgerServer({ LEDGER_RUN_DEADLINE_WATCHER: 'false', LEDGER_RATE_LIMIT_PER_MINUTE: '10000000' });
 let schema: FuzzSchema;
-const pool: ObjectPool = { customers: [], promises: [], errors: [], cursors: [] };
+const pool: ObjectPool = { customers: [], promises: [], errors: [], cursors: [], webhooks: [], webhookDeliveries: [] };
 
 async function ok<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<T> {
   const res = await gql<T>(server.baseUrl, query, variables);
@@ -37,6 +37,14 @@ async function send(request: { method: string; path: string; headers: Record<str
 
 /** Real customers, promises in every state, errors and cursors: transitions hit existing streams too. */
 async function seedPool(): Promise<void> {
+  // Webhooks to a closed port on loopback: their deliveries stay PENDING (retried). The first two
+  // may be deleted by the run; the deliveries to retry are the third's, which stays active.
+  const webhooks: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const created = await ok('mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { webhook { id } } }', { i: { url: `http://127.0.0.1:9/fuzz-${i}`, events: ['PROMISE_MADE'] } });
+    webhooks.push(created.createWebhook.webhook.id);
+  }
+  pool.webhooks.push(webhooks[0]!, webhooks[1]!);
   for (const kind of ['DISTRIBUTOR', 'RESELLER', 'END_USER']) {
     pool.customers.push((await ok('mutation($i: RegisterCustomerInput!) { registerCustomer(input: $i) { id } }', { i: { name: `Fuzz ${kind}`, kind } })).registerCustomer.id);
   }
@@ -61,6 +69,12 @@ async function seedPool(): Promise<void> {
   }
   await ok('mutation($i: ResolveErrorInput!) { resolveError(input: $i) { id } }', { i: { id: pool.errors[1], resolution: 'credit note' } });
   await ok('mutation($i: VoidErrorInput!) { voidError(input: $i) { id } }', { i: { id: pool.errors[2], reason: 'twice' } });
+  for (let i = 0; i < 50 && pool.webhookDeliveries.length === 0; i++) {
+    const listed = await ok('{ webhooks { id deliveries(first: 5) { nodes { id } } } }');
+    const kept = listed.webhooks.find((w: { id: string }) => w.id === webhooks[2]);
+    pool.webhookDeliveries.push(...kept.deliveries.nodes.map((d: { id: string }) => d.id));
+    if (pool.webhookDeliveries.length === 0) await new Promise((r) => setTimeout(r, 100));
+  }
   const pages = await ok(`query($c: ID!) {
     promises(first: 1) { pageInfo { endCursor } } customers(first: 1) { pageInfo { endCursor } }
     customer(id: $c) { timeline(first: 1) { pageInfo { endCursor } } errors(first: 1) { pageInfo { endCursor } } promises(first: 1) { pageInfo { endCursor } } } }`, { c: customerId });

@@ -68,6 +68,8 @@ export interface ObjectPool {
   errors: string[];
   /** endCursor values the server issued. */
   cursors: string[];
+  webhooks: string[];
+  webhookDeliveries: string[];
 }
 
 /** What a case sends, and what the oracle needs to judge the answer. */
@@ -267,7 +269,11 @@ export class OperationGenerator {
   private idFor(context: string, name: string): fc.Arbitrary<string> {
     const fresh = fc.uuid().map((u) => `fz-${u}`);
     const which: keyof ObjectPool | undefined =
-      /customerId$/i.test(name) || /^(Query\.customer|RegisterCustomerInput|ForgetCustomerInput)\b/.test(context)
+      /^Mutation\.deleteWebhook\b/.test(context)
+        ? 'webhooks'
+        : /^Mutation\.retryWebhookDelivery\b/.test(context)
+          ? 'webhookDeliveries'
+          : /customerId$/i.test(name) || /^(Query\.customer|RegisterCustomerInput|ForgetCustomerInput)\b/.test(context)
         ? 'customers'
         : /Error|errorIncident/.test(context)
           ? 'errors'
@@ -295,6 +301,12 @@ export class OperationGenerator {
         if (name === 'amount') return this.sometimes(fc.constantFrom('250.00', '0.00', '0.01', '99.95', '1000000.00'), fc.oneof(fc.constantFrom('1.5', '-1.00', '1e3', '99999999999999999999999.99', 'NaN', ''), strangeString));
         if (name === 'currency') return this.sometimes(fc.constantFrom('USD', 'EUR', 'GBP'), fc.oneof(fc.constantFrom('JPY', 'BHD', 'ZZZ', 'XXX', 'XTS', 'usd', 'US', 'DOLLAR'), strangeString));
         if (name === 'email') return this.sometimes(fc.constant('ops@acme.example'), fc.oneof(fc.constantFrom('not-an-email', 'a@b'), strangeString));
+        if (name === 'url') {
+          return this.sometimes(
+            fc.constantFrom('http://127.0.0.1:9/ledger', 'https://127.0.0.1:9/hooks', 'http://[::1]:9/in'),
+            fc.oneof(fc.constantFrom('https://169.254.169.254/', 'http://hooks.example.com/', 'https://10.0.0.1/', 'not a url', 'ftp://127.0.0.1/'), strangeString),
+          );
+        }
         if (name === 'source') return this.sometimes(fc.constantFrom('sap', 'oracle', 'fuzz'), strangeString);
         return this.sometimes(plausibleText, strangeString);
       case 'Int':

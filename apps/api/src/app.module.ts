@@ -16,6 +16,8 @@ import { ApiKeyStore } from '#libs/access';
 import { CachedReadSide, ProjectionRunner, PromiseDeadlineQueries, createReadSide, ledgerProjections, type ProjectionLog } from '#libs/projections';
 import { GraphqlApiModule, countedReadSide } from '#libs/graphql';
 import type { LedgerInfrastructure } from '#libs/infrastructure';
+import { systemClock } from '#libs/domain';
+import { WebhookDeliveryWorker, WebhookRegistry } from '#libs/webhooks';
 import { HealthController } from './health/health.controller.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 
@@ -43,6 +45,25 @@ function projectionRunner({ database, eventStore }: LedgerInfrastructure): Proje
   });
 }
 
+const webhookLogger = new Logger('Webhooks');
+const webhookLog: ProjectionLog = (level, message, fields) =>
+  webhookLogger[level === 'error' ? 'error' : level === 'warn' ? 'warn' : 'log']({ ...fields, msg: message });
+
+/** The worker delivering the log to webhooks (started only where LEDGER_RUN_WEBHOOK_DELIVERY). */
+function webhookDelivery({ database, eventStore, config }: LedgerInfrastructure): WebhookDeliveryWorker {
+  return new WebhookDeliveryWorker({
+    pool: database.pool,
+    connectionString: database.connectionString,
+    eventStore,
+    clock: systemClock,
+    rules: { allowPrivate: config.webhookAllowPrivate },
+    timeoutMs: config.webhookTimeoutMs,
+    schedule: config.webhookRetry,
+    concurrency: config.webhookConcurrency,
+    log: webhookLog,
+  });
+}
+
 /** Composes the API from the rooms; the infrastructure is booted before Nest starts. */
 @Module({})
 export class AppModule implements OnModuleInit, OnApplicationShutdown {
@@ -50,13 +71,16 @@ export class AppModule implements OnModuleInit, OnApplicationShutdown {
     @Inject(ProjectionRunner) private readonly projections: ProjectionRunner,
     @Inject(APP_CONFIG) private readonly config: LedgerInfrastructure['config'],
     @Inject(CachedReadSide) private readonly reads: CachedReadSide,
+    @Inject(WebhookDeliveryWorker) private readonly webhooks: WebhookDeliveryWorker,
   ) {}
 
   async onModuleInit(): Promise<void> {
     if (this.config.runProjections) await this.projections.start();
+    if (this.config.runWebhookDelivery) await this.webhooks.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.webhooks.stop();
     await this.projections.stop();
     await this.reads.closeReadCache();
   }
@@ -82,7 +106,12 @@ export class AppModule implements OnModuleInit, OnApplicationShutdown {
         }),
         CqrsModule.forRoot(),
         ApplicationModule,
-        GraphqlApiModule.forRoot({ schemaFile: config.schemaFile, readSide: reads, apiKeys: new ApiKeyStore(infrastructure.database.pool, config.apiKeys) }),
+        GraphqlApiModule.forRoot({ schemaFile: config.schemaFile, readSide: reads, apiKeys: new ApiKeyStore(infrastructure.database.pool, config.apiKeys),
+          webhooks: new WebhookRegistry(infrastructure.database.pool, infrastructure.eventStore, {
+            rules: { allowPrivate: config.webhookAllowPrivate },
+            clock: systemClock,
+          }),
+        }),
       ],
       controllers: [HealthController, MetricsController],
       providers: [
@@ -97,6 +126,7 @@ export class AppModule implements OnModuleInit, OnApplicationShutdown {
         // process runs the projections (LEDGER_RUN_PROJECTIONS); started and stopped below.
         { provide: ProjectionRunner, useValue: projectionRunner(infrastructure) },
         { provide: CachedReadSide, useValue: reads },
+        { provide: WebhookDeliveryWorker, useValue: webhookDelivery(infrastructure) },
         { provide: READ_MODEL_SYNC, useExisting: ProjectionRunner },
       ],
       exports: [APP_CONFIG, DATABASE_POOL, DATABASE_CONNECTION_STRING, EVENT_STORE, INTEGRATION_LEDGER, PERSONAL_DATA_VAULT, READ_MODEL_SYNC, DEADLINE_FINDER],

@@ -43,4 +43,14 @@ export interface AppConfig {
   masterKey: Buffer | undefined;
   /** Where the server writes its GraphQL schema (SDL); empty to skip. */
   schemaFile: string | undefined;
+  /** Run the webhook delivery worker in this process (one is active at a time across processes). */
+  runWebhookDelivery: boolean;
+  /** Webhooks may point to private ranges (10/8, 172.16/12, 192.168/16, fc00::/7…); never to link-local or metadata. */
+  webhookAllowPrivate: boolean;
+  /** How long a receiver has to answer one delivery. */
+  webhookTimeoutMs: number;
+  /** Retries of a failed delivery: first delay, doubling up to the cap, for `retryForMs` after the first attempt. */
+  webhookRetry: { firstDelayMs: number; maxDelayMs: number; retryForMs: number };
+  /** Deliveries in flight at once in this process (each receiver gets at most a quarter of them). */
+  webhookConcurrency: number;
 }

@@ -62,6 +62,23 @@ describe('loadConfig', () => {
     expect(found.join('\n')).toMatch(/LEDGER_API_KEYS: each entry must be ROLE:key/);
   });
 
+  it('reads the webhook settings, production values by default', () => {
+    expect(loadConfig({})).toMatchObject({
+      runWebhookDelivery: true,
+      webhookAllowPrivate: false,
+      webhookTimeoutMs: 10_000,
+      webhookRetry: { firstDelayMs: 1_000, maxDelayMs: 3_600_000, retryForMs: 86_400_000 },
+      webhookConcurrency: 32,
+    });
+    const config = loadConfig({ LEDGER_WEBHOOK_ALLOW_PRIVATE: 'true', LEDGER_WEBHOOK_RETRY_FIRST_DELAY: '50ms', LEDGER_WEBHOOK_RETRY_FOR: '2s' });
+    expect(config.webhookAllowPrivate).toBe(true);
+    expect(config.webhookRetry).toEqual({ firstDelayMs: 50, maxDelayMs: 3_600_000, retryForMs: 2_000 });
+    expect(loadConfig({ LEDGER_RUN_PROJECTIONS: 'false' }).runWebhookDelivery).toBe(false);
+    expect(loadConfig({ LEDGER_RUN_PROJECTIONS: 'false', LEDGER_RUN_WEBHOOK_DELIVERY: 'true' }).runWebhookDelivery).toBe(true);
+    expect(problems({ LEDGER_WEBHOOK_ALLOW_PRIVATE: 'maybe' })[0]).toMatch(/LEDGER_WEBHOOK_ALLOW_PRIVATE.*true or false/);
+    expect(problems({ LEDGER_WEBHOOK_RETRY_FIRST_DELAY: '2h' })[0]).toMatch(/LEDGER_WEBHOOK_RETRY_FIRST_DELAY/);
+  });
+
   it('tells loopback hosts from others', () => {
     expect(isLoopback('127.0.0.1')).toBe(true);
     expect(isLoopback('::1')).toBe(true);

@@ -152,6 +152,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!/^[\w.:-]+$/.test(host)) read.problems.push(`HOST=${JSON.stringify(host)}: expected an IP address or host name`);
   const apiKeys = read.apiKeys('LEDGER_API_KEYS');
 
+  const runProjections = read.boolean('LEDGER_RUN_PROJECTIONS', true);
   const config: AppConfig = {
     port: read.integer('PORT', 3000, 0, 65_535),
     host,
@@ -162,7 +163,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     eventStore,
     kurrentDbConnectionString,
     apiKeys,
-    runProjections: read.boolean('LEDGER_RUN_PROJECTIONS', true),
+    runProjections,
     runDeadlineWatcher: read.boolean('LEDGER_RUN_DEADLINE_WATCHER', true),
     deadlineCheckIntervalMs: read.duration('LEDGER_DEADLINE_CHECK_INTERVAL', 1_000),
     atRiskWindowMs: read.duration('LEDGER_AT_RISK_WINDOW', 24 * 3_600_000),
@@ -173,7 +174,21 @@ export function loadConfig(env: Env = process.env): AppConfig {
     allowedHosts: read.hostList('LEDGER_ALLOWED_HOSTS', [...LOOPBACK_HOST_NAMES, ...(WILDCARD_HOSTS.has(host) || LOOPBACK_HOST_NAMES.includes(host) ? [] : [host])]),
     masterKey: read.key32('LEDGER_MASTER_KEY'),
     schemaFile: env.LEDGER_SCHEMA_FILE === undefined ? 'schema.graphql' : read.raw('LEDGER_SCHEMA_FILE'),
+    // A process that runs no projections (a writer, a standby) runs no background worker of the log either.
+    runWebhookDelivery: read.boolean('LEDGER_RUN_WEBHOOK_DELIVERY', runProjections),
+    webhookAllowPrivate: read.boolean('LEDGER_WEBHOOK_ALLOW_PRIVATE', false),
+    webhookTimeoutMs: read.duration('LEDGER_WEBHOOK_TIMEOUT', 10_000),
+    webhookRetry: {
+      firstDelayMs: read.duration('LEDGER_WEBHOOK_RETRY_FIRST_DELAY', 1_000),
+      maxDelayMs: read.duration('LEDGER_WEBHOOK_RETRY_MAX_DELAY', 3_600_000),
+      retryForMs: read.duration('LEDGER_WEBHOOK_RETRY_FOR', 24 * 3_600_000),
+    },
+    webhookConcurrency: read.integer('LEDGER_WEBHOOK_CONCURRENCY', 32, 1, 1_000),
   };
+  if (config.webhookTimeoutMs < 1) read.problems.push('LEDGER_WEBHOOK_TIMEOUT: expected a positive duration like 10s');
+  if (config.webhookRetry.firstDelayMs < 1 || config.webhookRetry.maxDelayMs < config.webhookRetry.firstDelayMs) {
+    read.problems.push('LEDGER_WEBHOOK_RETRY_FIRST_DELAY and LEDGER_WEBHOOK_RETRY_MAX_DELAY: expected positive durations, the first not above the maximum (e.g. 1s and 1h)');
+  }
   if (read.problems.length) throw new ConfigError(read.problems);
   return config;
 }

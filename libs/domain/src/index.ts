@@ -22,3 +22,6 @@ export * from './ledger-event.js';
 export * from './timeline/event-summary.js';
 export * from './ledger/ledger-math.js';
 export * from './personal-data/personal-data.js';
+export * from './webhooks/webhook-event-type.js';
+export * from './webhooks/webhook-retry.schedule.js';
+export * from './webhooks/webhook-url.rules.js';

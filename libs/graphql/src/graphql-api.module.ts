@@ -32,6 +32,9 @@ import { LiveUpdates } from './live/live-updates.service.js';
 import { SubscriptionResolver } from './live/subscription.resolver.js';
 import { SubscriptionConnections, type ClosableSocket } from './live/subscription-connections.js';
 import { DomainError } from '#libs/domain';
+import type { WebhookRegistry } from '#libs/webhooks';
+import { WEBHOOK_REGISTRY } from './webhooks/webhook-registry.token.js';
+import { WebhookResolver } from './webhooks/webhook.resolver.js';
 
 export interface GraphqlApiOptions {
   /** Where to write the schema (SDL); undefined keeps it in memory. */
@@ -40,6 +43,8 @@ export interface GraphqlApiOptions {
   readSide: CachedReadSide;
   /** The API keys (built by the composing app). */
   apiKeys: ApiKeyStore;
+  /** Webhook registrations (built by the composing app). */
+  webhooks: WebhookRegistry;
 }
 
 const logger = new Logger('GraphQL');
@@ -154,6 +159,7 @@ export class GraphqlApiModule {
       ],
       providers: [
         { provide: READ_SIDE, useValue: queries },
+        { provide: WEBHOOK_REGISTRY, useValue: options.webhooks },
         { provide: APP_PIPE, useValue: argumentValidationPipe },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: GraphqlExceptionFilter },
@@ -163,6 +169,7 @@ export class GraphqlApiModule {
         ErrorIncidentResolver,
         ErrorCostResolver,
         IntegrationResolver,
+        WebhookResolver,
         LiveTopics,
         LiveUpdates,
         SubscriptionResolver,

@@ -3,6 +3,7 @@ import { CodedEventStore, PostgresEventStore, connectKurrentDb, eventStoreMigrat
 import { openDatabase, runMigrations, type LedgerDatabase } from '#libs/postgres';
 import { accessMigrations } from '#libs/access';
 import { projectionMigrations } from '#libs/projections';
+import { webhookMigrations } from '#libs/webhooks';
 import type { IntegrationLedger, PersonalDataVault } from '#libs/application';
 import { PostgresIntegrationLedger, integrationMigrations } from './postgres-integration.ledger.js';
 import { SequentialIntegrationLedger } from './sequential-integration.ledger.js';
@@ -55,6 +56,7 @@ export async function bootInfrastructure(config: AppConfig, options: BootOptions
       ...integrationMigrations,
       ...dataKeyMigrations,
       ...eventMigrationMigrations,
+      ...webhookMigrations,
     ]);
     const dataKeys = new DataKeyStore(database.pool, await resolveMasterKey(config, options.warn ?? options.log));
     await dataKeys.checkMasterKey();

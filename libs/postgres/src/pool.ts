@@ -7,6 +7,8 @@ export interface PoolOptions {
   /** One stuck transaction must not freeze catch-up readers for long (they read below its xid). */
   idleInTransactionTimeoutMs?: number;
   statementTimeoutMs?: number;
+  /** Commits of this pool's sessions do not wait for the disk (only for writes the log can redo or that may be repeated). */
+  asynchronousCommit?: boolean;
 }
 
 // int8 as string by default; callers convert to bigint where it matters.
@@ -17,6 +19,7 @@ export function createPool(options: PoolOptions): pg.Pool {
     application_name: options.applicationName ?? 'promise-ledger',
     idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 30_000,
     statement_timeout: options.statementTimeoutMs,
+    ...(options.asynchronousCommit ? { options: '-c synchronous_commit=off' } : {}),
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);

@@ -1,14 +1,19 @@
 import type { Command } from 'commander';
 import { loadConfig } from '#libs/config';
 import { bootInfrastructure } from '#libs/infrastructure';
-import { ledgerProjections, listParkedEvents, retryParkedEvents } from '#libs/projections';
+import { systemClock } from '#libs/domain';
+import { ledgerProjections, listParkedEvents, retryParkedEvents, type Projection } from '#libs/projections';
+import { WebhookFanout } from '#libs/webhooks';
+
+// The read models' projections, and the webhook worker's fan-out (it parks like them).
+const parkingProjections = (): Projection[] => [...ledgerProjections(), new WebhookFanout(systemClock)];
 
 /**
  * `ledger projections parked` lists the events a projection could not apply and set aside;
  * `ledger projections retry` applies them again (after a fix), oldest first.
  */
 export function registerProjectionsParked(projections: Command): void {
-  const known = ledgerProjections().map((p) => p.name);
+  const known = parkingProjections().map((p) => p.name);
   const checkName = (name: string | undefined) => {
     if (name && !known.includes(name)) throw new Error(`unknown projection ${name}; known: ${known.join(', ')}`);
   };
@@ -46,7 +51,7 @@ export function registerProjectionsParked(projections: Command): void {
         const result = await retryParkedEvents(
           infrastructure.database.pool,
           async (position) => (await eventStore.readAll({ fromPosition: position - 1n, maxCount: 1 })).find((e) => e.position === position),
-          ledgerProjections(),
+          parkingProjections(),
           { projection: options.projection, position: options.position === undefined ? undefined : BigInt(options.position) },
         );
         for (const p of result.applied) console.log(`applied ${p.projection} position ${p.position} (${p.type})`);

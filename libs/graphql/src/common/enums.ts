@@ -7,6 +7,8 @@ import {
   PROMISE_KINDS,
   PROMISE_STATUSES,
   TOUCH_POINTS,
+  WEBHOOK_DELIVERY_STATUSES,
+  WEBHOOK_EVENT_TYPES,
   type CustomerKind as DomainCustomerKind,
   type ErrorCostGroup as DomainErrorCostGroup,
   type ErrorStatus as DomainErrorStatus,
@@ -14,6 +16,8 @@ import {
   type PromiseKind as DomainPromiseKind,
   type PromiseStatus as DomainPromiseStatus,
   type TouchPoint as DomainTouchPoint,
+  type WebhookDeliveryStatus as DomainWebhookDeliveryStatus,
+  type WebhookEventType as DomainWebhookEventType,
 } from '#libs/domain';
 
 /** A GraphQL enum object (`{ A: 'A', … }`) from one of the domain's `as const` arrays: enums are defined once. */
@@ -43,3 +47,10 @@ registerEnumType(PromiseStatus, { name: 'PromiseStatus' });
 registerEnumType(ErrorType, { name: 'ErrorType' });
 registerEnumType(ErrorStatus, { name: 'ErrorStatus' });
 registerEnumType(ErrorCostGroup, { name: 'ErrorCostGroup' });
+
+export const WebhookEventType = graphqlEnum(WEBHOOK_EVENT_TYPES);
+export const WebhookDeliveryStatus = graphqlEnum(WEBHOOK_DELIVERY_STATUSES);
+export type WebhookEventType = DomainWebhookEventType;
+export type WebhookDeliveryStatus = DomainWebhookDeliveryStatus;
+registerEnumType(WebhookEventType, { name: 'WebhookEventType' });
+registerEnumType(WebhookDeliveryStatus, { name: 'WebhookDeliveryStatus' });

@@ -26,7 +26,7 @@ export const MAX_QUERY_TOKENS = 10_000;
 export const FIELD_COST = { FIELD: 1, READ: 50, SCAN: 2_000, WRITE: 100, BATCH: 1_000 } as const;
 
 /** Fields of object types that run a query of their own (per parent: an N+1 the cost must show). */
-const READ_FIELDS = new Set(['Customer.ledger', 'Customer.promises', 'Customer.errors', 'Customer.errorCosts', 'Customer.timeline']);
+const READ_FIELDS = new Set(['Customer.ledger', 'Customer.promises', 'Customer.errors', 'Customer.errorCosts', 'Customer.timeline', 'Webhook.deliveries']);
 /** Root fields answered without a read-model query. */
 const FREE_ROOT_FIELDS = new Set(['Query.__typename', 'Query.__schema', 'Query.__type']);
 

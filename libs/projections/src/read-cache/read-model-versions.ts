@@ -1,4 +1,7 @@
+import { VIEWS_BY_CHECKPOINT } from '../views/registry.js';
 import pg from 'pg';
+
+const READ_MODEL_CHECKPOINTS = Object.keys(VIEWS_BY_CHECKPOINT).map((name) => `'${name}'`).join(', ');
 
 /** The read models' version: every projection's checkpoint, and when it last moved. */
 export interface ReadModelVersion {
@@ -59,8 +62,9 @@ export class ReadModelVersions {
   }
 
   private async query(): Promise<{ version: string | null }[]> {
+    // The read models' checkpoints only: others in the table (the webhook worker's) change no answer.
     const sql = `select string_agg(name || ':' || position || ':' || extract(epoch from updated_at), ',' order by name) as version
-                   from projection_checkpoints`;
+                   from projection_checkpoints where name in (${READ_MODEL_CHECKPOINTS})`;
     if (!this.connectionString || this.closed) return (await this.pool.query<{ version: string | null }>(sql)).rows;
     const session = (this.session ??= this.connect());
     try {
