@@ -12,6 +12,7 @@ describe('webhook event types', () => {
       PromiseKept: 'PROMISE_KEPT',
       ErrorRecorded: 'ERROR_RECORDED',
       ErrorVoided: 'ERROR_VOIDED',
+      CustomerErased: 'CUSTOMER_ERASED',
     });
     for (const type of Object.values(mapped)) expect(WEBHOOK_EVENT_TYPES).toContain(type);
   });
