@@ -26,7 +26,9 @@ export class PromiseQueries implements PromiseReads {
       .add((p) => `status = ${p}`, f.status)
       .add((p) => `kind = ${p}`, f.kind)
       .add((p) => `due_by < ${p}`, f.dueBefore)
-      .add((p) => `due_by >= ${p}`, f.dueAfter);
+      .add((p) => `due_by >= ${p}`, f.dueAfter)
+      .add((p) => `risk = ${p}`, f.risk);
+    if (f.paused !== undefined) where.raw(f.paused ? `(status = 'OPEN' and paused_at is not null)` : `(paused_at is null)`);
     if (f.atRisk !== undefined) where.raw(f.atRisk ? PROMISE_AT_RISK : `not ${PROMISE_AT_RISK}`);
     return pageOf<PromiseRow, PromiseView>(
       this.pool,

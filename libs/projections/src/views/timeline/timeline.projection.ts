@@ -29,6 +29,8 @@ class TimelineBatch implements ViewBatch {
       case 'PromiseReleased':
       case 'PromiseFulfilledLate':
       case 'PromiseAtRisk':
+      case 'PromisePaused':
+      case 'PromiseResumed':
       case 'ErrorRecorded':
       case 'ErrorResolved':
       case 'ErrorVoided': {
@@ -46,6 +48,7 @@ class TimelineBatch implements ViewBatch {
         return;
       }
       case 'ErrorCostPolicySet':
+      case 'BusinessCalendarSet':
         return; // about no customer
       default:
         return unreachable(event);
