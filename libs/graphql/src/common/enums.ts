@@ -6,7 +6,11 @@ import {
   ERROR_TYPES,
   PROMISE_KINDS,
   PROMISE_STATUSES,
+  RISK_LEVELS,
   TOUCH_POINTS,
+  WEEKDAYS,
+  type RiskLevel as DomainRiskLevel,
+  type Weekday as DomainWeekday,
   type CustomerKind as DomainCustomerKind,
   type ErrorCostGroup as DomainErrorCostGroup,
   type ErrorStatus as DomainErrorStatus,
@@ -27,6 +31,8 @@ export const PromiseStatus = graphqlEnum(PROMISE_STATUSES);
 export const ErrorType = graphqlEnum(ERROR_TYPES);
 export const ErrorStatus = graphqlEnum(ERROR_STATUSES);
 export const ErrorCostGroup = graphqlEnum(ERROR_COST_GROUPS);
+export const Weekday = graphqlEnum(WEEKDAYS);
+export const RiskLevel = graphqlEnum(RISK_LEVELS);
 
 export type CustomerKind = DomainCustomerKind;
 export type PromiseKind = DomainPromiseKind;
@@ -35,6 +41,8 @@ export type PromiseStatus = DomainPromiseStatus;
 export type ErrorType = DomainErrorType;
 export type ErrorStatus = DomainErrorStatus;
 export type ErrorCostGroup = DomainErrorCostGroup;
+export type Weekday = DomainWeekday;
+export type RiskLevel = DomainRiskLevel;
 
 registerEnumType(CustomerKind, { name: 'CustomerKind' });
 registerEnumType(PromiseKind, { name: 'PromiseKind' });
@@ -43,3 +51,5 @@ registerEnumType(PromiseStatus, { name: 'PromiseStatus' });
 registerEnumType(ErrorType, { name: 'ErrorType' });
 registerEnumType(ErrorStatus, { name: 'ErrorStatus' });
 registerEnumType(ErrorCostGroup, { name: 'ErrorCostGroup' });
+registerEnumType(Weekday, { name: 'Weekday' });
+registerEnumType(RiskLevel, { name: 'RiskLevel' });

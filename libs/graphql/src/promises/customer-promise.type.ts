@@ -1,7 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { IsBoolean, IsDate, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { DateTimeScalar } from '../scalars.js';
-import { PromiseKind, PromiseStatus, TouchPoint } from '../common/enums.js';
+import { PromiseKind, PromiseStatus, RiskLevel, TouchPoint } from '../common/enums.js';
 import { PageInfo } from '../common/page.type.js';
 
 @ObjectType()
@@ -23,6 +23,13 @@ export class CustomerPromise {
   @Field(() => DateTimeScalar, { nullable: true }) releasedAt: Date | null;
   @Field({ description: 'open and due within the at-risk window (LEDGER_AT_RISK_WINDOW)' }) atRisk: boolean;
   @Field(() => Int, { description: 'stream revision: pass it back as expectedVersion' }) version: number;
+  @Field(() => Boolean, { description: 'open with its clock stopped (waiting on the customer)' }) paused: boolean;
+  @Field(() => DateTimeScalar, { nullable: true }) pausedAt: Date | null;
+  @Field(() => RiskLevel, { description: 'as recorded: AT_RISK and CRITICAL once the watcher recorded the crossing (within a second)' }) risk: RiskLevel;
+  // Resolved in promise.resolver.ts: calendar (from this reference), pausedSeconds, elapsedRatio.
+  calendar: { id: string; version: number } | null;
+  clockMs: number;
+  pausedMs: number;
 }
 
 @ObjectType()
@@ -43,4 +50,9 @@ export class PromiseFilter {
   @IsOptional()
   @IsBoolean()
   atRisk?: boolean;
+  @Field(() => RiskLevel, { nullable: true }) @IsOptional() @IsIn(Object.values(RiskLevel)) risk?: RiskLevel;
+  @Field(() => Boolean, { nullable: true, description: 'only paused promises (true) or only those not paused (false)' })
+  @IsOptional()
+  @IsBoolean()
+  paused?: boolean;
 }

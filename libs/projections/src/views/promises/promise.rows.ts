@@ -74,6 +74,7 @@ export interface PromiseView {
   version: number;
   calendar: { id: string; version: number } | null;
   clockMs: number;
+  paused: boolean;
   pausedAt: Date | null;
   pausedMs: number;
   risk: RiskLevel;
@@ -98,5 +99,5 @@ export const toPromise = (r: PromiseRow): PromiseView => ({
   calendar: r.calendar_id === null ? null : { id: r.calendar_id, version: r.calendar_version ?? 0 },
   // bigint columns come back as text
   clockMs: r.clock_ms === null ? r.due_by.getTime() - r.made_at.getTime() : Number(r.clock_ms),
-  pausedAt: r.paused_at, pausedMs: Number(r.paused_ms), risk: r.risk,
+  paused: r.status === 'OPEN' && r.paused_at !== null, pausedAt: r.paused_at, pausedMs: Number(r.paused_ms), risk: r.risk,
 });
