@@ -1,8 +1,11 @@
 import { Temporal } from 'temporal-polyfill';
 import { DomainError, WEEKDAYS, type CalendarRef, type CalendarRules, type PromiseClock } from '#libs/domain';
 
-/** Days searched for open hours before the calendar is taken to have none left (50 years). */
-const SEARCH_DAYS = 366 * 50;
+/**
+ * The longest span of calendar days counted (10 years): a promise's clock in business time spans
+ * at most this, which bounds the work of every count (one zone conversion per day and interval).
+ */
+export const MAX_SPAN_DAYS = 3_660;
 const CACHED_DAYS = 4_000;
 
 type Interval = readonly [start: number, end: number];
@@ -55,14 +58,14 @@ export class BusinessTime {
   /**
    * The moment `ms` of open time after `from`: inside an open interval, or at the end of one when
    * the time runs out exactly there. `from` itself for 0.
-   * @throws DomainError BAD_USER_INPUT when the calendar has no open hours left within 50 years.
+   * @throws DomainError BAD_USER_INPUT when the time does not run out within 10 years.
    */
   add(from: Date, ms: number): Date {
     if (!(ms > 0)) return from;
     let left = ms;
     const cursor = from.getTime();
     let date = this.dateOf(cursor);
-    for (let day = 0; day < SEARCH_DAYS; day++, date = date.add({ days: 1 })) {
+    for (let day = 0; day < MAX_SPAN_DAYS; day++, date = date.add({ days: 1 })) {
       for (const [start, end] of this.intervalsOn(date)) {
         if (end <= cursor) continue;
         const begin = Math.max(start, cursor);
@@ -70,15 +73,21 @@ export class BusinessTime {
         left -= end - begin;
       }
     }
-    throw new DomainError('BAD_USER_INPUT', 'dueInBusinessHours: the calendar has too few open hours left to count them', {
-      dueInBusinessHours: 'the calendar has too few open hours left to count them',
+    throw new DomainError('BAD_USER_INPUT', 'dueInBusinessHours: the calendar has too few open hours within 10 years to count them', {
+      dueInBusinessHours: 'the calendar has too few open hours within 10 years to count them',
     });
   }
 
-  /** Open time from `from` to `to`, in ms (0 when `to` is not after `from`). */
+  /**
+   * Open time from `from` to `to`, in ms (0 when `to` is not after `from`).
+   * @throws DomainError BAD_USER_INPUT (dueBy) when they are more than 10 years apart.
+   */
   between(from: Date, to: Date): number {
     const [a, b] = [from.getTime(), to.getTime()];
     if (!(b > a)) return 0;
+    if (b - a > MAX_SPAN_DAYS * 86_400_000) {
+      throw new DomainError('BAD_USER_INPUT', 'dueBy: a clock on a business calendar spans at most 10 years', { dueBy: 'a clock on a business calendar spans at most 10 years' });
+    }
     let total = 0;
     const last = this.dateOf(b);
     for (let date = this.dateOf(a); Temporal.PlainDate.compare(date, last) <= 0; date = date.add({ days: 1 })) {

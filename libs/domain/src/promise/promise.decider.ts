@@ -180,7 +180,8 @@ function amend(c: AmendPromise, state: PromiseState): PromiseEvent[] {
   if (dueBy.getTime() <= ms(s.madeAt)) throw badInput('dueBy', 'must be after madeAt');
   const clockMs = clock.between(new Date(ms(s.madeAt)), dueBy) - s.pausedMs;
   if (clockMs <= 0) throw badInput('dueBy', 'leaves no open hours of the calendar before it');
-  const elapsedMs = clock.between(new Date(ms(s.madeAt)), c.now) - s.pausedMs;
+  // Counted back from the old due date (not from madeAt): the span stays the promise's own.
+  const elapsedMs = s.clockMs - clock.between(c.now, new Date(ms(s.dueBy)));
   return [
     {
       type: 'PromiseAmended',
@@ -280,7 +281,7 @@ function resume(c: ResumePromise, state: PromiseState): PromiseEvent[] {
   const pausedAt = new Date(ms(s.pause.pausedAt));
   const pausedMs = clock.between(pausedAt, c.now);
   const dueBy = validDate('dueBy', clock.add(new Date(ms(s.dueBy)), pausedMs));
-  const elapsedMs = clock.between(new Date(ms(s.madeAt)), pausedAt) - s.pausedMs;
+  const elapsedMs = s.clockMs - clock.between(pausedAt, new Date(ms(s.dueBy)));
   return [
     {
       type: 'PromiseResumed',

@@ -17,9 +17,10 @@ export class PromiseClockFigures {
   async elapsedRatio(p: PromiseView, now: Date): Promise<number | null> {
     if (p.status !== 'OPEN' || p.clockMs <= 0) return null;
     const between = await this.between(p);
-    const at = p.pausedAt ?? now;
-    const elapsed = Math.max(0, between(p.madeAt, at) - p.pausedMs);
-    return Math.round((elapsed / p.clockMs) * 10_000) / 10_000;
+    const at = p.paused && p.pausedAt ? p.pausedAt : now;
+    // Counted from dueBy, where the clock time left is known, rather than from madeAt.
+    const elapsed = at < p.dueBy ? p.clockMs - between(at, p.dueBy) : p.clockMs + between(p.dueBy, at);
+    return Math.round((Math.max(0, elapsed) / p.clockMs) * 10_000) / 10_000;
   }
 
   /** Clock time spent paused so far, the pause under way included. */
@@ -30,7 +31,15 @@ export class PromiseClockFigures {
 
   private async between(p: PromiseView): Promise<(from: Date, to: Date) => number> {
     const time = p.calendar ? await this.timeOf(p.calendar.id, p.calendar.version) : null;
-    return time ? (from, to) => time.between(from, to) : (from, to) => Math.max(0, to.getTime() - from.getTime());
+    const wall = (from: Date, to: Date) => Math.max(0, to.getTime() - from.getTime());
+    if (!time) return wall;
+    return (from, to) => {
+      try {
+        return time.between(from, to);
+      } catch {
+        return wall(from, to); // more than the 10 years a calendar clock counts: an estimate, not a failure
+      }
+    };
   }
 
   private timeOf(id: string, version: number): Promise<BusinessTime | null> {
