@@ -441,7 +441,7 @@ describe('whatever the domain accepts, every projection applies', () => {
             brokenReason: s.status === 'BROKEN' ? s.brokenReason : null,
             fulfilledAt: s.status === 'BROKEN' ? date(s.fulfilledAt) : null,
             releasedAt: s.status === 'RELEASED' ? new Date(s.releasedAt) : null,
-            atRisk: s.status === 'OPEN' && s.atRiskFlaggedFor === s.dueBy,
+            atRisk: s.status === 'OPEN' && !s.pause && (s.flagged.length > 0 || s.atRiskFlaggedFor === s.dueBy),
             version: eventsOf(promiseStream(id)).length - 1,
             calendar: s.calendar ?? null, clockMs: s.clockMs, paused: s.status === 'OPEN' && s.pause !== undefined,
             pausedAt: s.pause ? new Date(s.pause.pausedAt) : null, pausedMs: s.pausedMs,

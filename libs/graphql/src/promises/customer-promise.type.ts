@@ -21,7 +21,7 @@ export class CustomerPromise {
   @Field(() => String, { nullable: true, description: 'DEADLINE_PASSED when the system detected it' }) brokenReason: string | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'a broken promise delivered late' }) fulfilledAt: Date | null;
   @Field(() => DateTimeScalar, { nullable: true }) releasedAt: Date | null;
-  @Field({ description: 'open and due within the at-risk window (LEDGER_AT_RISK_WINDOW)' }) atRisk: boolean;
+  @Field({ description: 'risk is AT_RISK or CRITICAL' }) atRisk: boolean;
   @Field(() => Int, { description: 'stream revision: pass it back as expectedVersion' }) version: number;
   @Field(() => Boolean, { description: 'open with its clock stopped (waiting on the customer)' }) paused: boolean;
   @Field(() => DateTimeScalar, { nullable: true }) pausedAt: Date | null;
@@ -46,7 +46,7 @@ export class PromiseFilter {
   @Field(() => PromiseKind, { nullable: true }) @IsOptional() @IsIn(Object.values(PromiseKind)) kind?: PromiseKind;
   @Field(() => DateTimeScalar, { nullable: true }) @IsOptional() @IsDate() dueBefore?: Date;
   @Field(() => DateTimeScalar, { nullable: true }) @IsOptional() @IsDate() dueAfter?: Date;
-  @Field(() => Boolean, { nullable: true, description: 'only promises flagged at risk (true) or not (false)' })
+  @Field(() => Boolean, { nullable: true, description: 'only promises at risk or critical (true) or neither (false)' })
   @IsOptional()
   @IsBoolean()
   atRisk?: boolean;

@@ -95,7 +95,7 @@ export const toPromise = (r: PromiseRow): PromiseView => ({
   id: r.id, customerId: r.customer_id, kind: r.kind, touchPoint: r.touch_point, description: r.description, madeAt: r.made_at,
   dueBy: r.due_by, originalDueBy: r.original_due_by, amendments: r.amendments, status: r.status, keptAt: r.kept_at,
   brokenAt: r.broken_at, brokenReason: r.broken_reason, fulfilledAt: r.fulfilled_at, releasedAt: r.released_at,
-  atRisk: r.status === 'OPEN' && r.at_risk_for !== null && r.at_risk_for.getTime() === r.due_by.getTime(), version: r.version,
+  atRisk: r.risk === 'AT_RISK' || r.risk === 'CRITICAL', version: r.version,
   calendar: r.calendar_id === null ? null : { id: r.calendar_id, version: r.calendar_version ?? 0 },
   // bigint columns come back as text
   clockMs: r.clock_ms === null ? r.due_by.getTime() - r.made_at.getTime() : Number(r.clock_ms),
