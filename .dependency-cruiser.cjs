@@ -23,6 +23,13 @@ module.exports = {
       to: { path: '^(libs/(?!domain/)|apps/)' },
     },
     {
+      name: 'business-time-is-arithmetic',
+      comment: 'Zone arithmetic for business calendars (temporal-polyfill) on the domain\'s types; no framework, no I/O, no other lib.',
+      severity: 'error',
+      from: { path: '^libs/business-time/', pathNot: '\\.(spec|int-spec)\\.ts$' },
+      to: { path: '^(libs/(?!(business-time|domain)/)|apps/)|node_modules/(?!temporal-polyfill/)' },
+    },
+    {
       name: 'console-is-a-graphql-client',
       comment: 'The console can do nothing a key of the same role could not do over GraphQL: it imports no server code.',
       severity: 'error',

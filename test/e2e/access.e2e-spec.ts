@@ -34,6 +34,13 @@ const OPERATIONS: Record<string, { query: string; roles: Role[] }> = {
   recordError: { query: 'mutation { recordError(input: { customerId: "nobody", type: BILLING }) { id } }', roles: ['AGENT', 'ADMIN'] },
   resolveError: { query: 'mutation { resolveError(input: { id: "nothing", resolution: "x" }) { id } }', roles: ['FINANCE', 'ADMIN'] },
   voidError: { query: 'mutation { voidError(input: { id: "nothing", reason: "x" }) { id } }', roles: ['FINANCE', 'ADMIN'] },
+  businessCalendars: { query: '{ businessCalendars { id } }', roles: ['AGENT', 'FINANCE', 'INTEGRATION', 'ADMIN'] },
+  setBusinessCalendar: {
+    query: 'mutation { setBusinessCalendar(input: { id: "cal", name: "x", timeZone: "Mars/Base", hours: [] }) { id } }',
+    roles: ['FINANCE', 'ADMIN'],
+  },
+  pausePromise: { query: 'mutation { pausePromise(input: { id: "nothing", reason: "x" }) { id } }', roles: ['AGENT', 'ADMIN'] },
+  resumePromise: { query: 'mutation { resumePromise(input: { id: "nothing" }) { id } }', roles: ['AGENT', 'ADMIN'] },
   setErrorCostPolicy: {
     query: 'mutation { setErrorCostPolicy(input: { customerKind: RESELLER, errorType: BILLING, costPerError: { amount: "x", currency: "USD" }, effectiveFrom: "2020-01-01T00:00:00Z" }) { customerKind } }',
     roles: ['FINANCE', 'ADMIN'],

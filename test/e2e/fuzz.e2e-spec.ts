@@ -16,7 +16,7 @@ const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
 // No deadline watcher: the event-store head then moves only when a request appends.
 const server = useLedgerServer({ LEDGER_RUN_DEADLINE_WATCHER: 'false', LEDGER_RATE_LIMIT_PER_MINUTE: '10000000' });
 let schema: FuzzSchema;
-const pool: ObjectPool = { customers: [], promises: [], errors: [], cursors: [], webhooks: [], webhookDeliveries: [] };
+const pool: ObjectPool = { customers: [], promises: [], errors: [], calendars: [], cursors: [], webhooks: [], webhookDeliveries: [] };
 
 async function ok<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<T> {
   const res = await gql<T>(server.baseUrl, query, variables);
@@ -53,6 +53,17 @@ async function seedPool(): Promise<void> {
     (await ok('mutation($i: MakePromiseInput!) { makePromise(input: $i) { id } }', { i: { customerId, kind: 'DELIVERY', description: 'fuzz seed', dueBy: iso(7 * DAY), ...input } })).makePromise
       .id as string;
   for (let i = 0; i < 4; i++) pool.promises.push(await promise());
+  // Issue 16: a calendar, a promise on it, and a paused promise (so resumes have something to resume).
+  await ok('mutation($i: SetBusinessCalendarInput!) { setBusinessCalendar(input: $i) { id } }', {
+    i: { id: 'fuzz-office', name: 'Fuzz office', timeZone: 'Europe/Berlin', hours: ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'].map((day) => ({ day, opens: '09:00', closes: '17:00' })) },
+  });
+  pool.calendars.push('fuzz-office');
+  pool.promises.push(await promise({ dueBy: undefined, calendarId: 'fuzz-office', dueInBusinessHours: 16 }));
+  for (let i = 0; i < 2; i++) {
+    const id = await promise();
+    await ok('mutation($i: PausePromiseInput!) { pausePromise(input: $i) { id } }', { i: { id, reason: 'waiting on the customer' } });
+    pool.promises.push(id);
+  }
   pool.promises.push(await promise({ madeAt: iso(-3 * DAY), dueBy: iso(-DAY) }));
   const transitions: [string, string, Record<string, unknown>][] = [
     ['keepPromise', 'KeepPromiseInput', { evidence: 'POD' }],
@@ -185,7 +196,7 @@ describe('fuzzing every operation of the schema', () => {
     const mixed = new OperationGenerator(schema, pool, 'mixed');
     const sent = new Map<string, number>();
     const succeeded = new Map<string, number>();
-    const creates: Record<string, keyof ObjectPool> = { registerCustomer: 'customers', makePromise: 'promises', recordError: 'errors' };
+    const creates: Record<string, keyof ObjectPool> = { registerCustomer: 'customers', makePromise: 'promises', recordError: 'errors', setBusinessCalendar: 'calendars' };
 
     const runCase = async (c: GraphQLCase) => {
       const name = `${c.kind} ${c.field}`;

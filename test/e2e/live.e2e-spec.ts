@@ -88,8 +88,14 @@ describe('deadlines', () => {
     }
     expect(promise).toEqual({ status: 'BROKEN', brokenAt: dueBy, brokenReason: 'DEADLINE_PASSED' });
     await new Promise((r) => setTimeout(r, 1_000)); // more ticks must not break it again
-    const { rows } = await pool.query('select event_type from es_events where stream_id = $1 order by revision', [`promise-${promiseId}`]);
-    expect(rows.map((r) => r.event_type)).toEqual(['PromiseMade', 'PromiseAtRisk', 'PromiseBroken']);
+    const { rows } = await pool.query(`select event_type, data->>'level' as level from es_events where stream_id = $1 order by revision`, [`promise-${promiseId}`]);
+    // AT_RISK at once (the 24 h window covers the whole clock); CRITICAL (90 %, 200 ms before dueBy)
+    // only when a tick lands in those 200 ms; each at most once, both before the breach.
+    const types = rows.map((r) => (r.level ? `${r.event_type}:${r.level}` : r.event_type));
+    expect([
+      ['PromiseMade', 'PromiseAtRisk:AT_RISK', 'PromiseBroken'],
+      ['PromiseMade', 'PromiseAtRisk:AT_RISK', 'PromiseAtRisk:CRITICAL', 'PromiseBroken'],
+    ]).toContainEqual(types);
     const timeline = await ok(`{ promise(id: "${promiseId}") { customer { timeline { nodes { type summary } } } } }`);
     expect(timeline.promise.customer.timeline.nodes.map((n: { type: string }) => n.type)).toContain('PromiseAtRisk');
   });

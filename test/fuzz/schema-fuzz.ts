@@ -66,6 +66,8 @@ export interface ObjectPool {
   customers: string[];
   promises: string[];
   errors: string[];
+  /** Business calendars set (issue 16). */
+  calendars: string[];
   /** endCursor values the server issued. */
   cursors: string[];
   webhooks: string[];
@@ -233,6 +235,8 @@ export const ERP_INPUT_TYPES: Record<string, string> = {
   PROMISE_BROKEN: 'BreakPromiseInput',
   PROMISE_RELEASED: 'ReleasePromiseInput',
   PROMISE_FULFILLED_LATE: 'FulfilPromiseLateInput',
+  PROMISE_PAUSED: 'PausePromiseInput',
+  PROMISE_RESUMED: 'ResumePromiseInput',
   ERROR_RECORDED: 'RecordErrorInput',
   ERROR_RESOLVED: 'ResolveErrorInput',
   ERROR_VOIDED: 'VoidErrorInput',
@@ -243,6 +247,18 @@ export const ERP_INPUT_TYPES: Record<string, string> = {
  * the deciders and the read models), `mixed` slips strange or mistyped values in among valid ones.
  */
 export type Mode = 'valid' | 'mixed';
+
+/**
+ * A careful client gives a promise either `dueBy` or `dueInBusinessHours` with a `calendarId`
+ * (issue 16), never both or neither: independent optional fields would make most makes refusals.
+ */
+function coherentDueDate(input: Record<string, unknown>): void {
+  if (input.dueInBusinessHours !== undefined && input.calendarId !== undefined) delete input.dueBy;
+  else {
+    delete input.dueInBusinessHours;
+    input.dueBy ??= isoIn(7 * DAY);
+  }
+}
 
 /** Builds arbitraries for one schema and one pool of real objects. */
 export class OperationGenerator {
@@ -275,7 +291,9 @@ export class OperationGenerator {
           ? 'webhookDeliveries'
           : /customerId$/i.test(name) || /^(Query\.customer|RegisterCustomerInput|ForgetCustomerInput)\b/.test(context)
         ? 'customers'
-        : /Error|errorIncident/.test(context)
+        : /calendarId$/.test(name) || /Calendar/.test(context)
+          ? 'calendars'
+          : /Error|errorIncident/.test(context)
           ? 'errors'
           : /Promise|promise/.test(context)
             ? 'promises'
@@ -308,12 +326,18 @@ export class OperationGenerator {
           );
         }
         if (name === 'source') return this.sometimes(fc.constantFrom('sap', 'oracle', 'fuzz'), strangeString);
+        // Business calendars (issue 16): zones, local times and dates a careful client sends.
+        if (name === 'timeZone') return this.sometimes(fc.constantFrom('Europe/Berlin', 'America/New_York', 'UTC', 'Asia/Kolkata'), fc.oneof(fc.constantFrom('Mars/Olympus', '+01:00', 'europe/berlin', 'CET'), strangeString));
+        if (name === 'opens') return this.sometimes(fc.constantFrom('00:00', '08:00', '09:00'), fc.oneof(fc.constantFrom('24:00', '9:00', '25:00', '12:60'), strangeString));
+        if (name === 'closes') return this.sometimes(fc.constantFrom('12:00', '17:30', '24:00'), fc.oneof(fc.constantFrom('00:00', '24:01', '7pm'), strangeString));
+        if (name === 'holidays') return this.sometimes(fc.constantFrom('2026-12-25', '2027-01-01', '2028-02-29'), fc.oneof(fc.constantFrom('2027-02-29', '25.12.2026', '0000-01-01'), strangeString));
         return this.sometimes(plausibleText, strangeString);
       case 'Int':
       case 'Float':
         if (/version/i.test(name)) return this.sometimes(fc.integer({ min: 0, max: 3 }), extremeNumber);
         if (name === 'first') return this.sometimes(fc.integer({ min: 1, max: 50 }), extremeNumber);
         if (name === 'windowDays') return this.sometimes(fc.integer({ min: 1, max: 366 }), extremeNumber);
+        if (name === 'dueInBusinessHours') return this.sometimes(fc.integer({ min: 1, max: 200 }), extremeNumber);
         return this.sometimes(fc.integer({ min: 0, max: 100 }), extremeNumber);
       case 'Boolean':
         return fc.boolean();
@@ -366,7 +390,8 @@ export class OperationGenerator {
     );
     const extra = rarely(fc.tuple(fc.constantFrom('surprise', ...ODD_KEYS), fc.jsonValue({ maxDepth: 1 })), 15);
     return fc.tuple(fc.tuple(...entries), extra).map(([picked, odd]) => {
-      const out = Object.fromEntries(picked.filter((e) => e !== undefined));
+      const out: Record<string, unknown> = Object.fromEntries(picked.filter((e) => e !== undefined));
+      if (this.mode === 'valid' && type.name === 'MakePromiseInput') coherentDueDate(out);
       if (odd) Object.defineProperty(out, odd[0], { value: odd[1], enumerable: true, writable: true, configurable: true });
       return out;
     });

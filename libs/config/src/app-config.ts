@@ -26,6 +26,8 @@ export interface AppConfig {
   runDeadlineWatcher: boolean;
   deadlineCheckIntervalMs: number;
   atRiskWindowMs: number;
+  /** Shares of a promise's clock time at which it becomes AT_RISK and CRITICAL (LEDGER_RISK_THRESHOLDS). */
+  riskThresholds: readonly [atRisk: number, critical: number];
   /** How long a mutation waits for the read models to include its events. */
   readYourWritesTimeoutMs: number;
   /** Operations per minute per API key; 0 turns the limit off. */

@@ -36,6 +36,7 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
       KURRENTDB_CONNECTION_STRING: 'kurrentdb://127.0.0.1:2113?tls=false',
       LEDGER_AT_RISK_WINDOW: '12h',
+      LEDGER_RISK_THRESHOLDS: '0.8, 0.95',
       LEDGER_READ_CACHE_ENTRIES: '0',
     });
     expect(config).toMatchObject({
@@ -45,6 +46,7 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       eventStore: 'kurrentdb',
       atRiskWindowMs: 12 * 3_600_000,
+      riskThresholds: [0.8, 0.95],
       readCacheEntries: 0,
       apiKeys: [
         { role: 'AGENT', key: 'agent-secret' },
@@ -78,6 +80,11 @@ describe('loadConfig', () => {
     expect(problems({ LEDGER_WEBHOOK_ALLOW_PRIVATE: 'maybe' })[0]).toMatch(/LEDGER_WEBHOOK_ALLOW_PRIVATE.*true or false/);
     expect(problems({ LEDGER_WEBHOOK_RETRY_FIRST_DELAY: '2h' })[0]).toMatch(/LEDGER_WEBHOOK_RETRY_FIRST_DELAY/);
   });
+
+  it('defaults the risk thresholds to 75 % and 90 % of the clock', () => expect(loadConfig({}).riskThresholds).toEqual([0.75, 0.9]));
+
+  it.each([['0.9,0.75'], ['0.75'], ['0,0.9'], ['0.75,1.5'], ['75%,90%'], ['0.75,0.9,1'], ['0.75,0.75']])('refuses LEDGER_RISK_THRESHOLDS=%p', (value) =>
+    expect(problems({ LEDGER_RISK_THRESHOLDS: value }).join('\n')).toMatch(/LEDGER_RISK_THRESHOLDS=.*expected two shares of the clock/));
 
   it('tells loopback hosts from others', () => {
     expect(isLoopback('127.0.0.1')).toBe(true);

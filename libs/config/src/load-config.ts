@@ -41,6 +41,23 @@ class Reader {
     return value as T;
   }
 
+  /** Two shares of the clock, ascending, each above 0 and at most 1: "0.75,0.9". */
+  thresholds(name: string, fallback: readonly [number, number]): readonly [number, number] {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const parts = value.split(',').map((p) => p.trim());
+    const numbers = parts.map(Number);
+    const [atRisk, critical] = numbers;
+    if (
+      parts.length !== 2 || !parts.every((p) => /^(0(\.\d+)?|1(\.0+)?)$/.test(p)) ||
+      atRisk === undefined || critical === undefined || !(atRisk > 0) || !(atRisk < critical) || critical > 1
+    ) {
+      this.problems.push(`${name}=${JSON.stringify(value)}: expected two shares of the clock for AT_RISK and CRITICAL, ascending, above 0 and at most 1, like 0.75,0.9`);
+      return fallback;
+    }
+    return [atRisk, critical];
+  }
+
   boolean(name: string, fallback: boolean): boolean {
     const value = this.raw(name);
     if (value === undefined) return fallback;
@@ -167,6 +184,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     runDeadlineWatcher: read.boolean('LEDGER_RUN_DEADLINE_WATCHER', true),
     deadlineCheckIntervalMs: read.duration('LEDGER_DEADLINE_CHECK_INTERVAL', 1_000),
     atRiskWindowMs: read.duration('LEDGER_AT_RISK_WINDOW', 24 * 3_600_000),
+    riskThresholds: read.thresholds('LEDGER_RISK_THRESHOLDS', [0.75, 0.9]),
     readYourWritesTimeoutMs: read.duration('LEDGER_READ_YOUR_WRITES_TIMEOUT', 10_000),
     rateLimitPerMinute: read.integer('LEDGER_RATE_LIMIT_PER_MINUTE', 60_000, 0, 10_000_000),
     readCacheEntries: read.integer('LEDGER_READ_CACHE_ENTRIES', 2_000, 0, 1_000_000),

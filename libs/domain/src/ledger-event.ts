@@ -2,9 +2,10 @@ import type { CustomerEvent } from './customer/customer.events.js';
 import type { PromiseEvent } from './promise/promise.events.js';
 import type { ErrorIncidentEvent } from './error-incident/error-incident.events.js';
 import type { CostPolicyEvent } from './cost-policy/cost-policy.events.js';
+import type { BusinessCalendarEvent } from './calendar/business-calendar.events.js';
 
 /** Every event the ledger records. */
-export type LedgerEvent = CustomerEvent | PromiseEvent | ErrorIncidentEvent | CostPolicyEvent;
+export type LedgerEvent = CustomerEvent | PromiseEvent | ErrorIncidentEvent | CostPolicyEvent | BusinessCalendarEvent;
 
 export const LEDGER_EVENT_TYPES = [
   'CustomerRegistered',
@@ -16,10 +17,13 @@ export const LEDGER_EVENT_TYPES = [
   'PromiseReleased',
   'PromiseFulfilledLate',
   'PromiseAtRisk',
+  'PromisePaused',
+  'PromiseResumed',
   'ErrorRecorded',
   'ErrorResolved',
   'ErrorVoided',
   'ErrorCostPolicySet',
+  'BusinessCalendarSet',
 ] as const satisfies readonly LedgerEvent['type'][];
 
 // Every type of LedgerEvent is listed above (readers skip types not listed as written by a newer

@@ -24,6 +24,7 @@ import { MAX_QUERY_TOKENS, depthLimitRule } from './limits/query-limits.plugin.j
 import { operationGatePlugin } from './limits/operation-gate.plugin.js';
 import { CustomerResolver } from './customers/customer.resolver.js';
 import { PromiseResolver } from './promises/promise.resolver.js';
+import { BusinessCalendarResolver } from './calendars/business-calendar.resolver.js';
 import { ErrorIncidentResolver } from './errors/error-incident.resolver.js';
 import { ErrorCostResolver } from './costs/error-cost.resolver.js';
 import { IntegrationResolver } from './integration/integration.resolver.js';
@@ -164,6 +165,7 @@ export class GraphqlApiModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: GraphqlExceptionFilter },
         SystemResolver,
+        BusinessCalendarResolver,
         CustomerResolver,
         PromiseResolver,
         ErrorIncidentResolver,

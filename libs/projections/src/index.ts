@@ -23,3 +23,5 @@ export type { TimelineEntryView, TimelineReads } from './views/timeline/timeline
 export { ReadModelVersions, type ReadModelVersion } from './read-cache/read-model-versions.js';
 export type { ReadCacheOptions, ReadCacheStats } from './read-cache/read-cache.js';
 export { CachedReadSide } from './read-cache/cached-read-side.js';
+export type { BusinessCalendarView } from './views/calendars/calendar.rows.js';
+export type { CalendarReads } from './views/calendars/calendar.queries.js';

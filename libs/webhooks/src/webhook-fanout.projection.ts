@@ -47,7 +47,7 @@ export class WebhookFanout implements Projection {
 
   async apply(events: readonly StoredEvent[], client: pg.PoolClient): Promise<void> {
     const typed = events.flatMap((event) => {
-      const type = KNOWN.has(event.type) ? webhookEventTypeOf(event.type as LedgerEvent['type']) : undefined;
+      const type = KNOWN.has(event.type) ? webhookEventTypeOf(event as unknown as LedgerEvent) : undefined;
       return type ? [{ event, type }] : [];
     });
     if (typed.length === 0) return;

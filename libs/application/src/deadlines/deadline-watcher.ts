@@ -9,8 +9,10 @@ import type { CommandContext } from '../shared/command-context.js';
 export interface DeadlineFinder {
   /** Open promises whose due date is at or before `now`, by (dueBy, id), after the given key. */
   findDuePromises(now: Date, limit: number, after?: { dueBy: Date; id: string }): Promise<{ id: string; dueBy: Date }[]>;
-  /** Open promises due after `now` and at or before `until` that are not flagged for that date yet. */
+  /** Open promises due after `now` and at or before `until` that are not flagged for that date yet (made before risk levels). */
   findPromisesAtRisk(now: Date, until: Date, limit: number): Promise<string[]>;
+  /** Open, running promises whose next risk moment is at or before `now`, by (moment, id), after the given key. */
+  findRiskCrossings(now: Date, limit: number, after?: { at: Date; id: string }): Promise<{ id: string; at: Date }[]>;
 }
 
 const BATCH = 500;
@@ -18,8 +20,8 @@ const CONCURRENCY = 8;
 const SYSTEM: CommandContext = { actor: 'system', correlationId: 'deadline-watcher', source: 'deadline-watcher' };
 
 /**
- * Breaks open promises whose deadline passed (brokenAt = dueBy, DEADLINE_PASSED) and flags those
- * about to fall due. Each breach is appended at the stream revision it was decided on, so several
+ * Breaks open promises whose deadline passed (brokenAt = dueBy, DEADLINE_PASSED) and records their
+ * risk crossings (AT_RISK, CRITICAL) at the moments stored with them; paused promises are neither. Each breach is appended at the stream revision it was decided on, so several
  * watchers, or an agent keeping the promise at the same moment, produce one terminal event.
  */
 @Injectable()
@@ -77,6 +79,14 @@ export class DeadlineWatcher implements OnApplicationBootstrap, OnApplicationShu
       after = due[due.length - 1];
     }
     const now = this.clock.now();
+    // The decider records every level crossed by now, in order, each once: after downtime, both.
+    let crossedAfter: { at: Date; id: string } | undefined;
+    for (;;) {
+      const crossed = await this.finder.findRiskCrossings(now, BATCH, crossedAfter);
+      flagged += await this.each(crossed.map((c) => c.id), (id) => ({ type: 'FlagPromiseAtRisk' as const, promiseId: id }));
+      if (crossed.length < BATCH || this.stopped) break;
+      crossedAfter = crossed[crossed.length - 1];
+    }
     const atRisk = await this.finder.findPromisesAtRisk(now, new Date(now.getTime() + this.config.atRiskWindowMs), BATCH);
     flagged += await this.each(atRisk, (id) => ({ type: 'FlagPromiseAtRisk' as const, promiseId: id }));
     return { broken, flagged };

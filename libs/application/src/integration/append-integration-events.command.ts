@@ -1,9 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { DomainError, STORABLE_TEXT_RULE, customerStream, foldEvents, isStorableText, type Clock, type ErrorCode } from '#libs/domain';
-import { isWrongExpectedRevision, type StoredEvent } from '#libs/event-store';
+import { DomainError, STORABLE_TEXT_RULE, customerStream, foldEvents, isStorableText, type CalendarRef, type Clock, type ErrorCode } from '#libs/domain';
+import { isWrongExpectedRevision, type EventStore, type StoredEvent } from '#libs/event-store';
 import type { AppConfig } from '#libs/config';
-import { APP_CONFIG, CLOCK, ID_GENERATOR, INTEGRATION_LEDGER, READ_MODEL_SYNC, type IdGenerator } from '../tokens.js';
+import { APP_CONFIG, CLOCK, EVENT_STORE, ID_GENERATOR, INTEGRATION_LEDGER, READ_MODEL_SYNC, type IdGenerator } from '../tokens.js';
+import { PromiseClocks } from '../calendars/promise-clocks.js';
 import type { CommandContext } from '../shared/command-context.js';
 import type { ReadModelSync } from '../shared/read-model-sync.js';
 import {
@@ -70,9 +71,29 @@ export class AppendIntegrationEventsHandler implements ICommandHandler<AppendInt
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Inject(READ_MODEL_SYNC) private readonly readModels: ReadModelSync,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Inject(EVENT_STORE) eventStore: EventStore,
+  ) {
+    this.clocks = new PromiseClocks(eventStore, config);
+  }
 
-  async execute({ source, items, context, awaitReadModels }: AppendIntegrationEventsCommand): Promise<IntegrationItemResult[]> {
+  private readonly clocks: PromiseClocks;
+
+  async execute({ source, items: given, context, awaitReadModels }: AppendIntegrationEventsCommand): Promise<IntegrationItemResult[]> {
+    // Each item with the clock it needs, in order (a promise made earlier in the batch lends its calendar).
+    const madeInBatch = new Map<string, CalendarRef | undefined>();
+    const items: IntegrationItem[] = [];
+    for (const item of given) {
+      if (!item.action) {
+        items.push(item);
+        continue;
+      }
+      try {
+        items.push({ ...item, action: await this.clocks.prepare(item.action, { ...context, source: `erp:${source}` }, madeInBatch) });
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        items.push({ ...item, action: undefined, rejection: { code: error.code, message: error.message } });
+      }
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.attempt(source, items, context, awaitReadModels);

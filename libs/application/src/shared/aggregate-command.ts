@@ -2,6 +2,8 @@ import {
   COST_POLICY_STREAM,
   DomainError,
   EVENT_SCHEMA_VERSION,
+  businessCalendarDecider,
+  calendarStream,
   costPolicyDecider,
   customerDecider,
   customerStream,
@@ -10,6 +12,7 @@ import {
   promiseDecider,
   promiseStream,
   unreachable,
+  type BusinessCalendarCommand,
   type CostPolicyCommand,
   type CustomerCommand,
   type Decider,
@@ -44,7 +47,8 @@ export type AggregateCommand =
   | ({ aggregate: 'customer'; command: DistributiveOmit<CustomerCommand, 'now'> } & DecisionRules)
   | ({ aggregate: 'promise'; command: DistributiveOmit<PromiseCommand, 'now'> } & DecisionRules)
   | ({ aggregate: 'error'; command: DistributiveOmit<ErrorIncidentCommand, 'now'> } & DecisionRules)
-  | ({ aggregate: 'cost-policy'; command: DistributiveOmit<CostPolicyCommand, 'now'> } & DecisionRules);
+  | ({ aggregate: 'cost-policy'; command: DistributiveOmit<CostPolicyCommand, 'now'> } & DecisionRules)
+  | ({ aggregate: 'calendar'; command: DistributiveOmit<BusinessCalendarCommand, 'now'> } & DecisionRules);
 
 type AnyEvent = { type: string; data: unknown };
 export type AnyDecider = Decider<unknown, unknown, AnyEvent>;
@@ -64,6 +68,7 @@ export const DECIDERS = {
   promise: promiseDecider,
   error: errorIncidentDecider,
   'cost-policy': costPolicyDecider,
+  calendar: businessCalendarDecider,
 } as unknown as Record<AggregateCommand['aggregate'], AnyDecider>;
 
 const target = (aggregate: AggregateCommand['aggregate'], id: string, stream: string, noun: string): AggregateTarget => ({
@@ -83,6 +88,8 @@ export function targetOf(command: AggregateCommand): AggregateTarget {
       return target('error', command.command.errorId, errorStream(command.command.errorId), 'error incident');
     case 'cost-policy':
       return target('cost-policy', COST_POLICY_STREAM, COST_POLICY_STREAM, 'cost policy');
+    case 'calendar':
+      return target('calendar', command.command.calendarId, calendarStream(command.command.calendarId), 'calendar');
     default:
       return unreachable(command);
   }

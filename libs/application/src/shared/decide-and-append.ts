@@ -5,6 +5,7 @@ import { APP_CONFIG, CLOCK, EVENT_STORE, ID_GENERATOR, READ_MODEL_SYNC, type IdG
 import type { AppConfig } from '#libs/config';
 import type { CommandContext, CommandResult } from './command-context.js';
 import type { ReadModelSync } from './read-model-sync.js';
+import { PromiseClocks } from '../calendars/promise-clocks.js';
 import { customerNotFound, decideOnStream, eventMetadata, expectedRevisionOf, targetOf, type AggregateCommand } from './aggregate-command.js';
 
 interface DomainEvent {
@@ -46,18 +47,24 @@ const MAX_ATTEMPTS = 5;
  */
 @Injectable()
 export class DecideAndAppend {
+  /** The clocks promise commands need (calendars, risk thresholds). */
+  readonly clocks: PromiseClocks;
+
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Inject(READ_MODEL_SYNC) private readonly readModels: ReadModelSync,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.clocks = new PromiseClocks(eventStore, config);
+  }
 
   /** A mutation's command: its rules checked, decided on its aggregate's stream and appended. */
-  async execute(command: AggregateCommand, context: CommandContext): Promise<CommandResult> {
-    const target = targetOf(command);
-    if (command.requiresCustomer) await this.requireCustomer(command.requiresCustomer);
+  async execute(given: AggregateCommand, context: CommandContext): Promise<CommandResult> {
+    const target = targetOf(given);
+    if (given.requiresCustomer) await this.requireCustomer(given.requiresCustomer);
+    const command = await this.clocks.prepare(given, context);
     const decision = await this.run(target.decider, target.stream, (now) => ({ ...command.command, now }), {
       context,
       expectedVersion: command.expectedVersion,

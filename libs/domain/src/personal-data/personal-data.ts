@@ -32,9 +32,12 @@ export function personalFieldsOf(event: LedgerEvent): readonly string[] {
     case 'ErrorResolved':
       return ['resolution'];
     case 'ErrorVoided':
+    case 'PromisePaused':
+    case 'PromiseResumed': // repeats the pause's reason, for the timeline
       return ['reason'];
     case 'PromiseAtRisk':
     case 'ErrorCostPolicySet':
+    case 'BusinessCalendarSet':
     case 'CustomerErased': // its reason and requester are about the erasure, written after the key is gone
       return [];
     default:

@@ -19,6 +19,11 @@ const made: PromiseEvent = {
   type: 'PromiseMade',
   data: { ...ref, kind: 'DELIVERY', touchPoint: 'HUMAN', description: 'deliver order 4411', madeAt: MADE_AT, dueBy: DUE_BY },
 };
+// As made now: with its risk moments (9 days of clock: AT_RISK at 75 %, CRITICAL at 90 %).
+const DAY_MS = 86_400_000;
+const withRisk = (event: PromiseEvent, atRiskAt: string, criticalAt: string, clockMs: number): PromiseEvent =>
+  ({ ...event, data: { ...event.data, atRiskAt, criticalAt, clockMs } }) as PromiseEvent;
+const madeNow = withRisk(made, '2026-11-07T18:00:00.000Z', '2026-11-09T02:24:00.000Z', 9 * DAY_MS);
 const kept: PromiseEvent = { type: 'PromiseKept', data: { ...ref, keptAt: '2026-11-05T00:00:00.000Z' } };
 const broken: PromiseEvent = {
   type: 'PromiseBroken',
@@ -61,15 +66,15 @@ const transitions: [string, PromiseCommand][] = [
 
 describe('promise decider', () => {
   describe('MakePromise', () => {
-    it('opens a promise', () => given([]).when(make()).then([made]));
+    it('opens a promise, with the moments its risk changes', () => given([]).when(make()).then([madeNow]));
 
-    it('defaults madeAt to now', () => given([]).when(make({ madeAt: undefined, now: t(MADE_AT) })).then([made]));
+    it('defaults madeAt to now', () => given([]).when(make({ madeAt: undefined, now: t(MADE_AT) })).then([madeNow]));
 
-    it('stores the description trimmed', () => given([]).when(make({ description: '  deliver order 4411 ' })).then([made]));
+    it('stores the description trimmed', () => given([]).when(make({ description: '  deliver order 4411 ' })).then([madeNow]));
 
     it('accepts a description of exactly 2000 characters', () => {
       const description = 'x'.repeat(2_000);
-      given([]).when(make({ description })).then([{ ...made, data: { ...made.data, description } } as PromiseEvent]);
+      given([]).when(make({ description })).then([{ ...madeNow, data: { ...madeNow.data, description } } as PromiseEvent]);
     });
 
     it.each([
@@ -116,7 +121,7 @@ describe('promise decider', () => {
 
   describe('AmendPromise', () => {
     it('moves the due date, keeping the previous one on record', () =>
-      given([made]).when(amend()).then([amendedTo('2026-11-20T00:00:00.000Z')]));
+      given([made]).when(amend()).then([withRisk(amendedTo('2026-11-20T00:00:00.000Z'), '2026-11-15T06:00:00.000Z', '2026-11-18T02:24:00.000Z', 19 * DAY_MS)]));
 
     it('counts amendments and keeps the original due date in the state', () => {
       const state = stateAfter(promiseDecider, [made, amendedTo('2026-11-20T00:00:00.000Z'), amendedTo('2026-11-25T00:00:00.000Z', '2026-11-05T00:00:00.000Z', '2026-11-20T00:00:00.000Z')]);
@@ -124,7 +129,7 @@ describe('promise decider', () => {
     });
 
     it('may also bring the due date forward', () =>
-      given([made]).when(amend({ dueBy: t('2026-11-08T00:00:00Z') })).then([amendedTo('2026-11-08T00:00:00.000Z')]));
+      given([made]).when(amend({ dueBy: t('2026-11-08T00:00:00Z') })).then([withRisk(amendedTo('2026-11-08T00:00:00.000Z'), '2026-11-06T06:00:00.000Z', '2026-11-07T07:12:00.000Z', 7 * DAY_MS)]));
 
     it.each([
       ['at the due date', atDue],
@@ -275,9 +280,37 @@ describe('promise decider', () => {
   });
 
   describe('FlagPromiseAtRisk', () => {
+    // Without a level: as written before risk levels.
     const atRisk = (dueBy = DUE_BY): PromiseEvent => ({ type: 'PromiseAtRisk', data: { ...ref, dueBy, flaggedAt: '2026-11-09T12:00:00.000Z' } });
+    const flagged = (dueBy = DUE_BY, level: 'AT_RISK' | 'CRITICAL' = 'AT_RISK', flaggedAt = '2026-11-09T12:00:00.000Z'): PromiseEvent => ({
+      type: 'PromiseAtRisk',
+      data: { ...ref, dueBy, flaggedAt, level },
+    });
 
-    it('flags an open promise for its due date', () => given([made]).when(flag()).then([atRisk()]));
+    it('flags an open promise made before risk levels for its due date', () => given([made]).when(flag()).then([flagged()]));
+
+    it('flags AT_RISK once 75 % of the clock is used, not before', () => {
+      given([madeNow]).when(flag(t('2026-11-07T17:59:59Z'))).then([]);
+      given([madeNow]).when(flag(t('2026-11-07T18:00:00Z'))).then([flagged(DUE_BY, 'AT_RISK', '2026-11-07T18:00:00.000Z')]);
+    });
+
+    it('flags CRITICAL at 90 %, once', () => {
+      const first = flagged(DUE_BY, 'AT_RISK', '2026-11-07T18:00:00.000Z');
+      given([madeNow, first]).when(flag(t('2026-11-09T02:24:00Z'))).then([flagged(DUE_BY, 'CRITICAL', '2026-11-09T02:24:00.000Z')]);
+      given([madeNow, first, flagged(DUE_BY, 'CRITICAL', '2026-11-09T02:24:00.000Z')]).when(flag()).then([]);
+    });
+
+    it('after downtime records both levels, in order, once each', () => {
+      given([madeNow]).when(flag()).then([flagged(DUE_BY, 'AT_RISK'), flagged(DUE_BY, 'CRITICAL')]);
+      given([madeNow, flagged(DUE_BY, 'AT_RISK'), flagged(DUE_BY, 'CRITICAL')]).when(flag()).then([]);
+    });
+
+    it('is AT_RISK within LEDGER_AT_RISK_WINDOW of dueBy when that comes before 75 %', () => {
+      // 30 days of clock: 75 % is day 22.5, the window (1 day) starts at day 29... 75 % first; with 2 days of clock, 75 % is 36 h, the window 24 h.
+      const madeShort = make({ dueBy: t('2026-11-03T00:00:00Z'), now: t('2026-11-01T00:00:00Z') });
+      const [event] = promiseDecider.decide(madeShort, promiseDecider.initialState());
+      expect(event).toMatchObject({ data: { atRiskAt: '2026-11-02T00:00:00.000Z', criticalAt: '2026-11-02T19:12:00.000Z' } });
+    });
 
     it('remembers the due date it flagged', () => expect(stateAfter(promiseDecider, [made, atRisk()])).toMatchObject({ status: 'OPEN', atRiskFlaggedFor: DUE_BY }));
 
@@ -288,7 +321,7 @@ describe('promise decider', () => {
 
     it('flags again for a new due date after an amendment', () => {
       const amended = amendedTo('2026-11-09T18:00:00.000Z', '2026-11-09T00:00:00.000Z');
-      given([made, atRisk(), amended]).when(flag()).then([atRisk('2026-11-09T18:00:00.000Z')]);
+      given([made, atRisk(), amended]).when(flag()).then([flagged('2026-11-09T18:00:00.000Z')]);
     });
 
     it('refuses a promise already due (the deadline detection takes over)', () => given([made]).when(flag(atDue)).thenRefused('INVALID_STATE'));

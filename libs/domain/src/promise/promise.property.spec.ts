@@ -28,7 +28,9 @@ import type { PromiseEvent } from './promise.events.js';
 
 // A reference model of the promise lifecycle, written from product.md: OPEN → KEPT / BROKEN /
 // RELEASED; a keep after dueBy is a break at dueBy, fulfilled at keptAt; amend only before dueBy;
-// fulfil late once, and only when BROKEN; the deadline break once, at dueBy.
+// fulfil late once, and only when BROKEN; the deadline break once, at dueBy. Around the clock with
+// the default risk thresholds (75 %, 90 %, AT_RISK at the latest a day before dueBy): pause only an
+// OPEN, unpaused promise before dueBy; resume moves dueBy by the time paused; each risk level once.
 
 const KINDS = ['DELIVERY', 'SERVICE', 'BILLING', 'QUALITY', 'OTHER'];
 const TOUCH_POINTS = ['PRODUCT', 'HUMAN', 'SYSTEM'];
@@ -51,7 +53,21 @@ interface Model {
   fulfilledAt?: number;
   releasedAt?: number;
   flaggedFor?: number;
+  clockMs: number;
+  pausedMs: number;
+  atRiskAt: number;
+  criticalAt: number;
+  flagged: string[];
+  pause?: { at: number; by: string; reason: string };
 }
+
+/** The risk moments of a clock started at `start` with `elapsed` of `clockMs` used (around the clock, defaults). */
+function risk(start: number, elapsed: number, clockMs: number) {
+  const atRiskMs = Math.min(Math.round(clockMs * 0.75), Math.max(0, clockMs - DAY));
+  const criticalMs = Math.max(atRiskMs, Math.round(clockMs * 0.9));
+  return { atRiskAt: start + Math.max(0, atRiskMs - elapsed), criticalAt: start + Math.max(0, criticalMs - elapsed) };
+}
+const riskData = (r: { atRiskAt: number; criticalAt: number }, clockMs: number) => ({ atRiskAt: isoOf(r.atRiskAt), criticalAt: isoOf(r.criticalAt), clockMs });
 
 type Base = 'dueBy' | 'madeAt' | 'brokenAt';
 const BASES: readonly Base[] = ['dueBy', 'madeAt', 'brokenAt'];
@@ -70,7 +86,9 @@ type Spec =
   | { type: 'BreakPromiseForDeadline' }
   | { type: 'ReleasePromise'; reason: string }
   | { type: 'FulfilPromiseLate'; fulfilledAt?: W; evidence?: string }
-  | { type: 'FlagPromiseAtRisk' };
+  | { type: 'FlagPromiseAtRisk' }
+  | { type: 'PausePromise'; reason: string }
+  | { type: 'ResumePromise' };
 
 const when = whenArb(BASES);
 const makeArb: fc.Arbitrary<MakeSpec> = fc.record(
@@ -99,6 +117,8 @@ const specArb: fc.Arbitrary<Spec> = fc.oneof(
   fc.record({ type: fc.constant('ReleasePromise' as const), reason: textArb(2_000) }),
   fc.record({ type: fc.constant('FulfilPromiseLate' as const), fulfilledAt: when, evidence: textArb(2_000) }, { requiredKeys: ['type'] }),
   fc.constant({ type: 'FlagPromiseAtRisk' as const }),
+  fc.record({ type: fc.constant('PausePromise' as const), reason: textArb(2_000) }),
+  fc.constant({ type: 'ResumePromise' as const }),
 );
 /** A make the domain accepts, so that most sequences have a promise to work on. */
 const goodMakeArb: fc.Arbitrary<MakeSpec> = fc.record(
@@ -131,30 +151,42 @@ function expected(m: Model | null, c: PromiseCommand): Outcome<PromiseEvent> {
     case 'MakePromise': {
       const description = expectedText(c.description, 2_000);
       const bad = !isValidId(c.promiseId) || !isValidId(c.customerId) || description === null || !KINDS.includes(c.kind) ||
-        !TOUCH_POINTS.includes(c.touchPoint) || !isInRange(c.dueBy) || (c.madeAt !== undefined && !isInRange(c.madeAt));
+        !TOUCH_POINTS.includes(c.touchPoint) || !isInRange(c.dueBy!) || (c.madeAt !== undefined && !isInRange(c.madeAt));
       const violations: ErrorCode[] = bad ? ['BAD_USER_INPUT'] : [];
       if (m !== null) {
         // A retry compares what the caller gave; madeAt only when given.
         const same = m.customerId === c.customerId && m.kind === c.kind && m.touchPoint === c.touchPoint && m.description === description &&
-          m.originalDueBy === c.dueBy.getTime() && (c.madeAt === undefined || m.madeAt === c.madeAt.getTime());
+          m.originalDueBy === c.dueBy!.getTime() && (c.madeAt === undefined || m.madeAt === c.madeAt.getTime());
         if (!same) violations.push('CONFLICT');
         return outcome(violations, () => []);
       }
       const madeAt = c.madeAt?.getTime() ?? now;
-      if (madeAt > now || c.dueBy.getTime() <= madeAt) violations.push('BAD_USER_INPUT');
+      if (madeAt > now || c.dueBy!.getTime() <= madeAt) violations.push('BAD_USER_INPUT');
+      const clockMs = c.dueBy!.getTime() - madeAt;
       return outcome(violations, () => [{
         type: 'PromiseMade',
-        data: { promiseId: c.promiseId, customerId: c.customerId, kind: c.kind, touchPoint: c.touchPoint, description: description!, madeAt: isoOf(madeAt), dueBy: isoOf(c.dueBy.getTime()) },
+        data: {
+          promiseId: c.promiseId, customerId: c.customerId, kind: c.kind, touchPoint: c.touchPoint, description: description!, madeAt: isoOf(madeAt), dueBy: isoOf(c.dueBy!.getTime()),
+          ...riskData(risk(madeAt, 0, clockMs), clockMs),
+        },
       }]);
     }
     case 'AmendPromise': {
       const violations = notOpen(m);
       const reason = expectedText(c.reason, 2_000);
+      const dueBy = c.dueBy!.getTime();
       if (reason === null || !isInRange(c.dueBy)) violations.push('BAD_USER_INPUT');
-      if (m && m.status === 'OPEN' && now >= m.dueBy) violations.push('INVALID_STATE');
-      if (c.dueBy.getTime() <= now || (m && c.dueBy.getTime() <= m.madeAt)) violations.push('BAD_USER_INPUT');
+      if (m && m.status === 'OPEN' && (now >= m.dueBy || m.pause)) violations.push('INVALID_STATE');
+      if (dueBy <= now || (m && dueBy <= m.madeAt)) violations.push('BAD_USER_INPUT');
+      const clockMs = m ? dueBy - m.madeAt - m.pausedMs : 0;
       return outcome(violations, () => [
-        { type: 'PromiseAmended', data: { ...ref(m!), previousDueBy: isoOf(m!.dueBy), dueBy: isoOf(c.dueBy.getTime()), reason: reason!, amendedAt: isoOf(now) } },
+        {
+          type: 'PromiseAmended',
+          data: {
+            ...ref(m!), previousDueBy: isoOf(m!.dueBy), dueBy: isoOf(dueBy), reason: reason!, amendedAt: isoOf(now),
+            ...riskData(risk(now, now - m!.madeAt - m!.pausedMs, clockMs), clockMs),
+          },
+        },
       ]);
     }
     case 'KeepPromise': {
@@ -165,7 +197,7 @@ function expected(m: Model | null, c: PromiseCommand): Outcome<PromiseEvent> {
       else if (keptAt > now || (m && keptAt < m.madeAt)) violations.push('BAD_USER_INPUT');
       const withEvidence = evidence?.value ? { evidence: evidence.value } : {};
       return outcome<PromiseEvent>(violations, () =>
-        keptAt! > m!.dueBy
+        keptAt! > m!.dueBy && !(m!.pause && keptAt! >= m!.pause.at)
           ? [{ type: 'PromiseBroken', data: { ...ref(m!), brokenAt: isoOf(m!.dueBy), reason: 'LATE', reportedAt: isoOf(now), fulfilledAt: isoOf(keptAt!), ...withEvidence } }]
           : [{ type: 'PromiseKept', data: { ...ref(m!), keptAt: isoOf(keptAt!), ...withEvidence } }],
       );
@@ -176,12 +208,12 @@ function expected(m: Model | null, c: PromiseCommand): Outcome<PromiseEvent> {
       if (reason === null || RESERVED_REASONS.includes(reason)) violations.push('BAD_USER_INPUT');
       // Reported after the deadline passed unnoticed: it broke at the deadline.
       return outcome(violations, () => [
-        { type: 'PromiseBroken', data: { ...ref(m!), brokenAt: isoOf(Math.min(now, m!.dueBy)), reason: reason!, reportedAt: isoOf(now) } },
+        { type: 'PromiseBroken', data: { ...ref(m!), brokenAt: isoOf(m!.pause ? now : Math.min(now, m!.dueBy)), reason: reason!, reportedAt: isoOf(now) } },
       ]);
     }
     case 'BreakPromiseForDeadline': {
       const violations = notOpen(m);
-      if (m && now < m.dueBy) violations.push('INVALID_STATE');
+      if (m && (now < m.dueBy || m.pause)) violations.push('INVALID_STATE');
       return outcome(violations, () => [
         { type: 'PromiseBroken', data: { ...ref(m!), brokenAt: isoOf(m!.dueBy), reason: 'DEADLINE_PASSED', reportedAt: isoOf(now) } },
       ]);
@@ -204,9 +236,32 @@ function expected(m: Model | null, c: PromiseCommand): Outcome<PromiseEvent> {
     }
     case 'FlagPromiseAtRisk': {
       const violations = notOpen(m);
-      if (m && now >= m.dueBy) violations.push('INVALID_STATE');
-      // Once per due date.
-      return outcome(violations, () => (m!.flaggedFor === m!.dueBy ? [] : [{ type: 'PromiseAtRisk', data: { ...ref(m!), dueBy: isoOf(m!.dueBy), flaggedAt: isoOf(now) } }]));
+      if (m && (now >= m.dueBy || m.pause)) violations.push('INVALID_STATE');
+      // Each level once, once its moment has come.
+      const levels = m ? (['AT_RISK', 'CRITICAL'] as const).filter((l) => now >= (l === 'AT_RISK' ? m.atRiskAt : m.criticalAt) && !m.flagged.includes(l)) : [];
+      return outcome(violations, () => levels.map((level) => ({ type: 'PromiseAtRisk', data: { ...ref(m!), dueBy: isoOf(m!.dueBy), flaggedAt: isoOf(now), level } })));
+    }
+    case 'PausePromise': {
+      const violations = notOpen(m);
+      const reason = expectedText(c.reason, 2_000);
+      if (m && m.status === 'OPEN' && (m.pause || now >= m.dueBy)) violations.push('INVALID_STATE');
+      if (reason === null) violations.push('BAD_USER_INPUT');
+      return outcome(violations, () => [{ type: 'PromisePaused', data: { ...ref(m!), reason: reason!, pausedAt: isoOf(now), pausedBy: 'agent-1' } }]);
+    }
+    case 'ResumePromise': {
+      const violations = notOpen(m);
+      if (m && m.status === 'OPEN' && !m.pause) violations.push('INVALID_STATE');
+      const p = m?.pause;
+      return outcome(violations, () => [
+        {
+          type: 'PromiseResumed',
+          data: {
+            ...ref(m!), resumedAt: isoOf(now), pausedAt: isoOf(p!.at), pausedBy: p!.by, reason: p!.reason, pausedMs: now - p!.at,
+            previousDueBy: isoOf(m!.dueBy), dueBy: isoOf(m!.dueBy + now - p!.at),
+            ...riskData(risk(now, p!.at - m!.madeAt - m!.pausedMs, m!.clockMs), m!.clockMs),
+          },
+        },
+      ]);
     }
   }
 }
@@ -217,22 +272,33 @@ function next(m: Model | null, c: PromiseCommand, events: PromiseEvent[]): Model
   const now = c.now.getTime();
   switch (c.type) {
     case 'MakePromise': {
-      const dueBy = c.dueBy.getTime();
+      const dueBy = c.dueBy!.getTime();
+      const madeAt = c.madeAt?.getTime() ?? now;
       return {
         promiseId: c.promiseId, customerId: c.customerId, kind: c.kind, touchPoint: c.touchPoint, description: c.description.trim(),
-        madeAt: c.madeAt?.getTime() ?? now, dueBy, originalDueBy: dueBy, amendments: 0, status: 'OPEN',
+        madeAt, dueBy, originalDueBy: dueBy, amendments: 0, status: 'OPEN',
+        clockMs: dueBy - madeAt, pausedMs: 0, ...risk(madeAt, 0, dueBy - madeAt), flagged: [],
       };
     }
-    case 'AmendPromise':
-      return { ...m!, dueBy: c.dueBy.getTime(), amendments: m!.amendments + 1 };
+    case 'AmendPromise': {
+      const dueBy = c.dueBy!.getTime();
+      const clockMs = dueBy - m!.madeAt - m!.pausedMs;
+      return { ...m!, dueBy, amendments: m!.amendments + 1, clockMs, ...risk(now, now - m!.madeAt - m!.pausedMs, clockMs), flagged: [] };
+    }
+    case 'PausePromise':
+      return { ...m!, pause: { at: now, by: 'agent-1', reason: c.reason.trim() } };
+    case 'ResumePromise': {
+      const { pause, ...rest } = m!;
+      return { ...rest, dueBy: m!.dueBy + now - pause!.at, pausedMs: m!.pausedMs + now - pause!.at, ...risk(now, pause!.at - m!.madeAt - m!.pausedMs, m!.clockMs) };
+    }
     case 'KeepPromise': {
       const keptAt = c.keptAt?.getTime() ?? now;
-      return keptAt > m!.dueBy
+      return keptAt > m!.dueBy && !(m!.pause && keptAt >= m!.pause.at)
         ? { ...m!, status: 'BROKEN', brokenAt: m!.dueBy, brokenReason: 'LATE', fulfilledAt: keptAt }
         : { ...m!, status: 'KEPT', keptAt };
     }
     case 'BreakPromise':
-      return { ...m!, status: 'BROKEN', brokenAt: Math.min(now, m!.dueBy), brokenReason: c.reason.trim() };
+      return { ...m!, status: 'BROKEN', brokenAt: m!.pause ? now : Math.min(now, m!.dueBy), brokenReason: c.reason.trim() };
     case 'BreakPromiseForDeadline':
       return { ...m!, status: 'BROKEN', brokenAt: m!.dueBy, brokenReason: 'DEADLINE_PASSED' };
     case 'ReleasePromise':
@@ -240,7 +306,7 @@ function next(m: Model | null, c: PromiseCommand, events: PromiseEvent[]): Model
     case 'FulfilPromiseLate':
       return { ...m!, fulfilledAt: c.fulfilledAt?.getTime() ?? now };
     case 'FlagPromiseAtRisk':
-      return { ...m!, flaggedFor: m!.dueBy };
+      return { ...m!, flagged: [...m!.flagged, ...events.map((e) => (e.type === 'PromiseAtRisk' ? e.data.level ?? 'AT_RISK' : ''))] };
   }
 }
 
@@ -250,7 +316,10 @@ function stateOf(m: Model | null) {
   const details = {
     promiseId: m.promiseId, customerId: m.customerId, kind: m.kind, touchPoint: m.touchPoint, description: m.description,
     madeAt: isoOf(m.madeAt), dueBy: isoOf(m.dueBy), originalDueBy: isoOf(m.originalDueBy), amendments: m.amendments,
+    flagged: m.flagged, clockMs: m.clockMs, pausedMs: m.pausedMs,
     ...(m.flaggedFor !== undefined ? { atRiskFlaggedFor: isoOf(m.flaggedFor) } : {}),
+    atRiskAt: isoOf(m.atRiskAt), criticalAt: isoOf(m.criticalAt),
+    ...(m.pause ? { pause: { pausedAt: isoOf(m.pause.at), pausedBy: m.pause.by, reason: m.pause.reason } } : {}),
   };
   switch (m.status) {
     case 'OPEN':
@@ -282,7 +351,7 @@ function command(spec: Spec, m: Model | null, now: number, lastMake: MakePromise
         case 'customerId': return { ...again, customerId: `${again.customerId}x` };
         case 'kind': return { ...again, kind: again.kind === 'OTHER' ? 'SERVICE' : 'OTHER' };
         case 'description': return { ...again, description: `${again.description}!` };
-        case 'dueBy': return { ...again, dueBy: new Date(again.dueBy.getTime() + 1) };
+        case 'dueBy': return { ...again, dueBy: new Date(again.dueBy!.getTime() + 1) };
         case 'madeAt': return { ...again, madeAt: new Date((again.madeAt ?? again.now).getTime() - 1) };
         default: return again;
       }
@@ -298,7 +367,10 @@ function command(spec: Spec, m: Model | null, now: number, lastMake: MakePromise
       return { ...base, type: spec.type, reason: spec.reason };
     case 'BreakPromiseForDeadline':
     case 'FlagPromiseAtRisk':
+    case 'ResumePromise':
       return { ...base, type: spec.type };
+    case 'PausePromise':
+      return { ...base, type: spec.type, reason: spec.reason, pausedBy: 'agent-1' };
   }
 }
 
@@ -332,6 +404,8 @@ describe('promise decider against a reference model of the lifecycle', () => {
       'KeepPromise:PromiseBroken', 'BreakPromise:PromiseBroken', 'BreakPromiseForDeadline:PromiseBroken', 'ReleasePromise:PromiseReleased',
       'FulfilPromiseLate:PromiseFulfilledLate', 'FlagPromiseAtRisk:PromiseAtRisk', 'FlagPromiseAtRisk:none', 'AmendPromise:INVALID_STATE',
       'FulfilPromiseLate:INVALID_STATE', 'KeepPromise:NOT_FOUND', 'BreakPromise:BAD_USER_INPUT', 'BreakPromiseForDeadline:INVALID_STATE',
+      'PausePromise:PromisePaused', 'PausePromise:INVALID_STATE', 'ResumePromise:PromiseResumed', 'ResumePromise:INVALID_STATE',
+      'FlagPromiseAtRisk:PromiseAtRisk+PromiseAtRisk',
     ]) {
       expect([outcomeLabel, [...seen.keys()].some((label) => label.startsWith(outcomeLabel))]).toEqual([outcomeLabel, true]);
     }

@@ -5,6 +5,15 @@ import { DEADLINE_PASSED } from '../promise/promise.events.js';
 const day = (iso: string) => iso.slice(0, 10);
 const money = (m?: { amount: string; currency: string }) => (m ? ` (${m.amount} ${m.currency})` : '');
 const label = (type: string) => type.charAt(0) + type.slice(1).toLowerCase();
+const minute = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+/** "2 h 30 min" of clock time (business time when a calendar applies). */
+export function formatDuration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return `${Math.round(ms / 1_000)} s`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return h === 0 ? `${m} min` : m === 0 ? `${h} h` : `${h} h ${m} min`;
+}
 const words = (constant: string) => constant.toLowerCase().replaceAll('_', ' ');
 
 /** One human line per event, for the customer timeline. */
@@ -16,6 +25,9 @@ export function summarizeEvent(event: LedgerEvent): string {
     case 'CustomerErased':
       return `Customer's personal data erased at ${event.data.requestedBy}'s request: ${event.data.reason}`;
     case 'PromiseMade':
+      if (event.data.dueInBusinessHours) {
+        return `Promise made: ${event.data.description} within ${event.data.dueInBusinessHours} business hours of calendar ${event.data.calendar?.id ?? '?'}, by ${minute(event.data.dueBy)}`;
+      }
       return `Promise made: ${event.data.description} by ${day(event.data.dueBy)}`;
     case 'PromiseAmended':
       return `Promise amended: due ${day(event.data.previousDueBy)} → ${day(event.data.dueBy)} (${event.data.reason})`;
@@ -30,7 +42,13 @@ export function summarizeEvent(event: LedgerEvent): string {
     case 'PromiseFulfilledLate':
       return `Broken promise fulfilled late on ${day(event.data.fulfilledAt)}`;
     case 'PromiseAtRisk':
-      return `Promise at risk: due ${event.data.dueBy.slice(0, 16).replace('T', ' ')} UTC`;
+      return `Promise ${event.data.level === 'CRITICAL' ? 'critical' : 'at risk'}: due ${minute(event.data.dueBy)}`;
+    case 'PromisePaused':
+      return `Promise paused by ${event.data.pausedBy}: ${event.data.reason}`;
+    case 'PromiseResumed':
+      return `Promise resumed after ${formatDuration(event.data.pausedMs)} paused by ${event.data.pausedBy} (${event.data.reason}): due ${minute(event.data.previousDueBy)} → ${minute(event.data.dueBy)}`;
+    case 'BusinessCalendarSet':
+      return `Business calendar ${event.data.name} set (${event.data.timeZone})`;
     case 'ErrorRecorded':
       return `${label(event.data.type)} error recorded${event.data.reference ? `: ${event.data.reference}` : ''}${money(event.data.cost)}`;
     case 'ErrorResolved':
@@ -71,6 +89,12 @@ export function occurredAt(event: LedgerEvent): string {
       return event.data.fulfilledAt;
     case 'PromiseAtRisk':
       return event.data.flaggedAt;
+    case 'PromisePaused':
+      return event.data.pausedAt;
+    case 'PromiseResumed':
+      return event.data.resumedAt;
+    case 'BusinessCalendarSet':
+      return event.data.setAt;
     case 'ErrorRecorded':
       return event.data.occurredAt;
     case 'ErrorResolved':

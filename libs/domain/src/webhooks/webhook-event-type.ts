@@ -23,12 +23,18 @@ export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
  * The webhook event an event of the log is delivered as, if any. Exhaustive: a new event type
  * does not compile until it is decided here whether (and as what) other systems hear of it.
  */
-export function webhookEventTypeOf(type: LedgerEvent['type']): WebhookEventType | undefined {
+export function webhookEventTypeOf(event: Pick<LedgerEvent, 'type' | 'data'>): WebhookEventType | undefined {
+  const type = event.type;
   switch (type) {
     case 'PromiseMade':
       return 'PROMISE_MADE';
     case 'PromiseAtRisk':
-      return 'PROMISE_AT_RISK';
+      // One event type records both crossings; older events carry no level (they were at-risk flags).
+      return (event.data as { level?: string }).level === 'CRITICAL' ? 'PROMISE_CRITICAL' : 'PROMISE_AT_RISK';
+    case 'PromisePaused':
+      return 'PROMISE_PAUSED';
+    case 'PromiseResumed':
+      return 'PROMISE_RESUMED';
     case 'PromiseBroken':
       return 'PROMISE_BROKEN';
     case 'PromiseKept':
@@ -46,6 +52,7 @@ export function webhookEventTypeOf(type: LedgerEvent['type']): WebhookEventType 
     case 'PromiseFulfilledLate':
     case 'ErrorResolved':
     case 'ErrorCostPolicySet':
+    case 'BusinessCalendarSet':
       return undefined;
     default:
       return unreachable(type);

@@ -1,6 +1,7 @@
 import type { AggregateCommand, DecisionRules, DistributiveOmit } from '#libs/application';
 import { parseMoney } from '#libs/domain';
 import type { SetErrorCostPolicyInput } from '../costs/error-cost.types.js';
+import type { SetBusinessCalendarInput } from '../calendars/business-calendar.type.js';
 import type { RegisterCustomerInput } from '../customers/register-customer.input.js';
 import type { RecordErrorInput, ResolveErrorInput, VoidErrorInput } from '../errors/error-incident.type.js';
 import {
@@ -10,7 +11,9 @@ import {
   type FulfilPromiseLateInput,
   type KeepPromiseInput,
   type MakePromiseInput,
+  type PausePromiseInput,
   type ReleasePromiseInput,
+  type ResumePromiseInput,
 } from '../promises/promise.inputs.js';
 
 type Target = DistributiveOmit<AggregateCommand, keyof DecisionRules>;
@@ -53,11 +56,20 @@ export const toCommand = {
         kind: p.kind,
         touchPoint: p.touchPoint ?? DEFAULT_TOUCH_POINT,
         description: p.description,
-        dueBy: p.dueBy,
+        dueBy: p.dueBy ?? undefined,
+        dueInBusinessHours: p.dueInBusinessHours ?? undefined,
+        calendarId: p.calendarId ?? undefined,
         madeAt: p.madeAt ?? undefined,
       },
     }),
-  amendPromise: (p: AmendPromiseInput) => change(p, { aggregate: 'promise', command: { type: 'AmendPromise', promiseId: p.id, dueBy: p.dueBy, reason: p.reason } }),
+  amendPromise: (p: AmendPromiseInput) =>
+    change(p, {
+      aggregate: 'promise',
+      command: { type: 'AmendPromise', promiseId: p.id, dueBy: p.dueBy, reason: p.reason },
+    }),
+  // pausedBy: the actor, filled in by the application from the command's context.
+  pausePromise: (p: PausePromiseInput) => change(p, { aggregate: 'promise', command: { type: 'PausePromise', promiseId: p.id, reason: p.reason, pausedBy: '' } }),
+  resumePromise: (p: ResumePromiseInput) => change(p, { aggregate: 'promise', command: { type: 'ResumePromise', promiseId: p.id } }),
   keepPromise: (p: KeepPromiseInput) => change(p, { aggregate: 'promise', command: { type: 'KeepPromise', promiseId: p.id, keptAt: p.keptAt ?? undefined, evidence: p.evidence ?? undefined } }),
   breakPromise: (p: BreakPromiseInput) => change(p, { aggregate: 'promise', command: { type: 'BreakPromise', promiseId: p.id, reason: p.reason } }),
   releasePromise: (p: ReleasePromiseInput) => change(p, { aggregate: 'promise', command: { type: 'ReleasePromise', promiseId: p.id, reason: p.reason } }),
@@ -78,6 +90,11 @@ export const toCommand = {
     }),
   resolveError: (p: ResolveErrorInput) => change(p, { aggregate: 'error', command: { type: 'ResolveError', errorId: p.id, resolution: p.resolution } }),
   voidError: (p: VoidErrorInput) => change(p, { aggregate: 'error', command: { type: 'VoidError', errorId: p.id, reason: p.reason } }),
+  setBusinessCalendar: (p: SetBusinessCalendarInput): AggregateCommand => ({
+    aggregate: 'calendar',
+    expectedVersion: p.expectedVersion,
+    command: { type: 'SetBusinessCalendar', calendarId: p.id, name: p.name, timeZone: p.timeZone, hours: p.hours, holidays: p.holidays ?? undefined },
+  }),
   setErrorCostPolicy: (p: SetErrorCostPolicyInput): AggregateCommand => ({
     aggregate: 'cost-policy',
     command: {

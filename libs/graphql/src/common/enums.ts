@@ -6,9 +6,13 @@ import {
   ERROR_TYPES,
   PROMISE_KINDS,
   PROMISE_STATUSES,
+  RISK_LEVELS,
   TOUCH_POINTS,
   WEBHOOK_DELIVERY_STATUSES,
   WEBHOOK_EVENT_TYPES,
+  WEEKDAYS,
+  type RiskLevel as DomainRiskLevel,
+  type Weekday as DomainWeekday,
   type CustomerKind as DomainCustomerKind,
   type ErrorCostGroup as DomainErrorCostGroup,
   type ErrorStatus as DomainErrorStatus,
@@ -31,6 +35,8 @@ export const PromiseStatus = graphqlEnum(PROMISE_STATUSES);
 export const ErrorType = graphqlEnum(ERROR_TYPES);
 export const ErrorStatus = graphqlEnum(ERROR_STATUSES);
 export const ErrorCostGroup = graphqlEnum(ERROR_COST_GROUPS);
+export const Weekday = graphqlEnum(WEEKDAYS);
+export const RiskLevel = graphqlEnum(RISK_LEVELS);
 
 export type CustomerKind = DomainCustomerKind;
 export type PromiseKind = DomainPromiseKind;
@@ -39,6 +45,8 @@ export type PromiseStatus = DomainPromiseStatus;
 export type ErrorType = DomainErrorType;
 export type ErrorStatus = DomainErrorStatus;
 export type ErrorCostGroup = DomainErrorCostGroup;
+export type Weekday = DomainWeekday;
+export type RiskLevel = DomainRiskLevel;
 
 registerEnumType(CustomerKind, { name: 'CustomerKind' });
 registerEnumType(PromiseKind, { name: 'PromiseKind' });
@@ -54,3 +62,5 @@ export type WebhookEventType = DomainWebhookEventType;
 export type WebhookDeliveryStatus = DomainWebhookDeliveryStatus;
 registerEnumType(WebhookEventType, { name: 'WebhookEventType' });
 registerEnumType(WebhookDeliveryStatus, { name: 'WebhookDeliveryStatus' });
+registerEnumType(Weekday, { name: 'Weekday' });
+registerEnumType(RiskLevel, { name: 'RiskLevel' });

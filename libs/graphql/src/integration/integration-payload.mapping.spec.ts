@@ -10,7 +10,9 @@ import {
   FulfilPromiseLateInput,
   KeepPromiseInput,
   MakePromiseInput,
+  PausePromiseInput,
   ReleasePromiseInput,
+  ResumePromiseInput,
 } from '../promises/promise.inputs.js';
 import { AppendEventsInput, IntegrationEventInput, type IntegrationEventType } from './append-events.types.js';
 import { toIntegrationItem, toIntegrationItems } from './integration-payload.mapping.js';
@@ -29,6 +31,8 @@ const GOOD: [IntegrationEventType, InputClass, Record<string, unknown>, Record<s
   ['PROMISE_BROKEN', BreakPromiseInput, { id: 'P-1', reason: 'strike' }, {}],
   ['PROMISE_RELEASED', ReleasePromiseInput, { id: 'P-1', reason: 'dropped' }, {}],
   ['PROMISE_FULFILLED_LATE', FulfilPromiseLateInput, { id: 'P-1', fulfilledAt: at('2031-01-01T00:00:00Z'), evidence: 'late POD' }, {}],
+  ['PROMISE_PAUSED', PausePromiseInput, { id: 'P-1', reason: 'waiting on the customer', expectedVersion: 2 }, {}],
+  ['PROMISE_RESUMED', ResumePromiseInput, { id: 'P-1', expectedVersion: 3 }, {}],
   ['ERROR_RECORDED', RecordErrorInput, { id: 'E-1', customerId: 'C-1', type: 'BILLING', occurredAt: at('2029-01-01T00:00:00Z'), reference: 'INV-9', description: 'twice', cost: { amount: '1.00', currency: 'USD' } }, { cost: MoneyInput }],
   ['ERROR_RESOLVED', ResolveErrorInput, { id: 'E-1', resolution: 'credited', expectedVersion: 1 }, {}],
   ['ERROR_VOIDED', VoidErrorInput, { id: 'E-1', reason: 'duplicate' }, {}],
@@ -121,6 +125,9 @@ describe('toIntegrationItem', () => {
       'kind: kind must be one of the following values: DISTRIBUTOR, RESELLER, END_USER'],
     ['date not RFC 3339', 'ERROR_RECORDED', { customerId: 'C-1', type: 'BILLING', occurredAt: 'yesterday' }, 'occurredAt: must be an RFC 3339 date-time with offset'],
     ['required date missing', 'PROMISE_AMENDED', { id: 'P-1', reason: 'x' }, 'dueBy: dueBy must be a Date instance'],
+    ['pause without a reason', 'PROMISE_PAUSED', { id: 'P-1' },
+      'reason: reason must be shorter than or equal to 2000 characters; reason: reason must be longer than or equal to 1 characters; reason: reason must be a string'],
+    ['resume with a reason', 'PROMISE_RESUMED', { id: 'P-1', reason: 'x' }, 'reason: property reason should not exist'],
     ['unknown field', 'PROMISE_BROKEN', { id: 'P-1', reason: 'x', surprise: true }, 'surprise: property surprise should not exist'],
     ['negative expectedVersion', 'PROMISE_RELEASED', { id: 'P-1', reason: 'x', expectedVersion: -1 }, 'expectedVersion: expectedVersion must not be less than 0'],
     ['fractional expectedVersion', 'ERROR_VOIDED', { id: 'E-1', reason: 'x', expectedVersion: 1.5 }, 'expectedVersion: expectedVersion must be an integer number'],

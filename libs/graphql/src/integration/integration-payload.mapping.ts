@@ -13,7 +13,9 @@ import {
   FulfilPromiseLateInput,
   KeepPromiseInput,
   MakePromiseInput,
+  PausePromiseInput,
   ReleasePromiseInput,
+  ResumePromiseInput,
 } from '../promises/promise.inputs.js';
 import { MoneyInput } from '../common/money.type.js';
 import { toCommand, type NewId } from '../commands/input-commands.mapping.js';
@@ -40,6 +42,8 @@ const RULES: Record<IntegrationEventType, PayloadRule<unknown>> = {
   PROMISE_BROKEN: rule({ input: BreakPromiseInput, dates: [], toCommand: toCommand.breakPromise }),
   PROMISE_RELEASED: rule({ input: ReleasePromiseInput, dates: [], toCommand: toCommand.releasePromise }),
   PROMISE_FULFILLED_LATE: rule({ input: FulfilPromiseLateInput, dates: ['fulfilledAt'], toCommand: toCommand.fulfilPromiseLate }),
+  PROMISE_PAUSED: rule({ input: PausePromiseInput, dates: [], toCommand: toCommand.pausePromise }),
+  PROMISE_RESUMED: rule({ input: ResumePromiseInput, dates: [], toCommand: toCommand.resumePromise }),
   ERROR_RECORDED: rule({ input: RecordErrorInput, nested: { cost: MoneyInput }, dates: ['occurredAt'], toCommand: toCommand.recordError }),
   ERROR_RESOLVED: rule({ input: ResolveErrorInput, dates: [], toCommand: toCommand.resolveError }),
   ERROR_VOIDED: rule({ input: VoidErrorInput, dates: [], toCommand: toCommand.voidError }),

@@ -9,6 +9,7 @@ import { LiveTopics } from './live-topics.pubsub.js';
 
 export const PROMISE_BROKEN = 'promiseBroken';
 export const LEDGER_CHANGED = 'ledgerChanged';
+export const PROMISE_AT_RISK = 'promiseAtRisk';
 
 const following =
   (register.getSingleMetric('ledger_live_following') as Gauge | undefined) ??
@@ -97,6 +98,11 @@ export class LiveUpdates implements OnModuleInit, OnApplicationShutdown {
           if (event.type === 'PromiseBroken' && data.promiseId && this.topics.subscriberCount > 0) {
             const promise = await this.readSide.promises.promise(data.promiseId);
             if (promise) this.topics.publish(PROMISE_BROKEN, promise);
+          }
+          // Each crossing (AT_RISK, then CRITICAL) once, as recorded; the promise as the read model shows it now.
+          if (event.type === 'PromiseAtRisk' && data.promiseId && this.topics.subscriberCount > 0) {
+            const promise = await this.readSide.promises.promise(data.promiseId);
+            if (promise) this.topics.publish(PROMISE_AT_RISK, promise);
           }
         }
         if (this.topics.subscriberCount === 0) continue;

@@ -1,7 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { IsBoolean, IsDate, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { DateTimeScalar } from '../scalars.js';
-import { PromiseKind, PromiseStatus, TouchPoint } from '../common/enums.js';
+import { PromiseKind, PromiseStatus, RiskLevel, TouchPoint } from '../common/enums.js';
 import { PageInfo } from '../common/page.type.js';
 
 @ObjectType()
@@ -21,8 +21,15 @@ export class CustomerPromise {
   @Field(() => String, { nullable: true, description: 'DEADLINE_PASSED when the system detected it' }) brokenReason: string | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'a broken promise delivered late' }) fulfilledAt: Date | null;
   @Field(() => DateTimeScalar, { nullable: true }) releasedAt: Date | null;
-  @Field({ description: 'open and due within the at-risk window (LEDGER_AT_RISK_WINDOW)' }) atRisk: boolean;
+  @Field({ description: 'risk is AT_RISK or CRITICAL' }) atRisk: boolean;
   @Field(() => Int, { description: 'stream revision: pass it back as expectedVersion' }) version: number;
+  @Field(() => Boolean, { description: 'open with its clock stopped (waiting on the customer)' }) paused: boolean;
+  @Field(() => DateTimeScalar, { nullable: true }) pausedAt: Date | null;
+  @Field(() => RiskLevel, { description: 'as recorded: AT_RISK and CRITICAL once the watcher recorded the crossing (within a second)' }) risk: RiskLevel;
+  // Resolved in promise.resolver.ts: calendar (from this reference), pausedSeconds, elapsedRatio.
+  calendar: { id: string; version: number } | null;
+  clockMs: number;
+  pausedMs: number;
 }
 
 @ObjectType()
@@ -39,8 +46,13 @@ export class PromiseFilter {
   @Field(() => PromiseKind, { nullable: true }) @IsOptional() @IsIn(Object.values(PromiseKind)) kind?: PromiseKind;
   @Field(() => DateTimeScalar, { nullable: true }) @IsOptional() @IsDate() dueBefore?: Date;
   @Field(() => DateTimeScalar, { nullable: true }) @IsOptional() @IsDate() dueAfter?: Date;
-  @Field(() => Boolean, { nullable: true, description: 'only promises flagged at risk (true) or not (false)' })
+  @Field(() => Boolean, { nullable: true, description: 'only promises at risk or critical (true) or neither (false)' })
   @IsOptional()
   @IsBoolean()
   atRisk?: boolean;
+  @Field(() => RiskLevel, { nullable: true }) @IsOptional() @IsIn(Object.values(RiskLevel)) risk?: RiskLevel;
+  @Field(() => Boolean, { nullable: true, description: 'only paused promises (true) or only those not paused (false)' })
+  @IsOptional()
+  @IsBoolean()
+  paused?: boolean;
 }

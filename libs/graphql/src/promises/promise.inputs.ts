@@ -15,8 +15,13 @@ export class MakePromiseInput {
   @Field(() => PromiseKind) @IsIn(Object.values(PromiseKind)) kind: PromiseKind;
   @Field(() => TouchPoint, { nullable: true, defaultValue: DEFAULT_TOUCH_POINT }) @IsOptional() @IsIn(Object.values(TouchPoint)) touchPoint?: TouchPoint | null;
   @Field() @IsString() @MinLength(1) @MaxLength(REASON) description: string;
-  @Field(() => DateTimeScalar) @IsDate() dueBy: Date;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'required, unless dueInBusinessHours is given' }) @IsOptional() @IsDate() dueBy?: Date | null;
   @Field(() => DateTimeScalar, { nullable: true }) @IsOptional() @IsDate() madeAt?: Date | null;
+  @Field(() => ID, { nullable: true, description: "the promise's clock follows this calendar" }) @IsOptional() @IsString() @MinLength(1) @MaxLength(100) calendarId?: string | null;
+  @Field(() => Int, { nullable: true, description: 'instead of dueBy: dueBy is computed from madeAt on the calendar' })
+  @IsOptional()
+  @IsInt()
+  dueInBusinessHours?: number | null;
 }
 
 @InputType({ isAbstract: true })
@@ -27,6 +32,7 @@ abstract class PromiseTransitionInput {
 
 @InputType()
 export class AmendPromiseInput extends PromiseTransitionInput {
+  // The contract keeps dueBy required here; on a calendar promise the new date's risk moments count business time.
   @Field(() => DateTimeScalar) @IsDate() dueBy: Date;
   @Field() @IsString() @MinLength(1) @MaxLength(REASON) reason: string;
 }
@@ -52,3 +58,11 @@ export class FulfilPromiseLateInput extends PromiseTransitionInput {
   @Field(() => DateTimeScalar, { nullable: true }) @IsOptional() @IsDate() fulfilledAt?: Date | null;
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(REASON) evidence?: string | null;
 }
+
+@InputType()
+export class PausePromiseInput extends PromiseTransitionInput {
+  @Field() @IsString() @MinLength(1) @MaxLength(REASON) reason: string;
+}
+
+@InputType()
+export class ResumePromiseInput extends PromiseTransitionInput {}

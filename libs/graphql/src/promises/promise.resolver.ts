@@ -1,9 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { Allow } from '../auth/allow.decorator.js';
-import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Float, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
-import { DecideCommand, ID_GENERATOR, type AggregateCommand, type IdGenerator } from '#libs/application';
-import type { ReadSide } from '#libs/projections';
+import { CLOCK, DecideCommand, ID_GENERATOR, type AggregateCommand, type IdGenerator } from '#libs/application';
+import type { Clock } from '#libs/domain';
+import type { PromiseView, ReadSide } from '#libs/projections';
+import { BusinessCalendar } from '../calendars/business-calendar.type.js';
+import { PromiseClockFigures } from './promise-clock.figures.js';
 import { READ_SIDE } from '../common/read-side.token.js';
 import { toConnection } from '../common/page.type.js';
 import { found, pageSize } from '../common/paging.js';
@@ -17,7 +20,9 @@ import {
   FulfilPromiseLateInput,
   KeepPromiseInput,
   MakePromiseInput,
+  PausePromiseInput,
   ReleasePromiseInput,
+  ResumePromiseInput,
 } from './promise.inputs.js';
 
 @Resolver(() => CustomerPromise)
@@ -26,7 +31,12 @@ export class PromiseResolver {
     @Inject(READ_SIDE) private readonly readSide: ReadSide,
     private readonly commands: CommandBus,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
-  ) {}
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.figures = new PromiseClockFigures(readSide.calendars);
+  }
+
+  private readonly figures: PromiseClockFigures;
 
   @Query(() => CustomerPromise, { nullable: true })
   @Allow('AGENT', 'FINANCE', 'INTEGRATION')
@@ -47,6 +57,33 @@ export class PromiseResolver {
   @ResolveField(() => Customer)
   customer(@Parent() promise: CustomerPromise, @Context() context: GraphqlContext) {
     return context.loaders.customer.load(promise.customerId);
+  }
+
+  @ResolveField(() => BusinessCalendar, { nullable: true, description: "the calendar the promise's clock follows, at the version it was made with; null: around the clock" })
+  calendar(@Parent() promise: PromiseView) {
+    return promise.calendar ? this.readSide.calendars.businessCalendar(promise.calendar.id, promise.calendar.version) : null;
+  }
+
+  @ResolveField(() => Int, { description: 'clock time spent paused so far (business time when a calendar applies)' })
+  pausedSeconds(@Parent() promise: PromiseView) {
+    return this.figures.pausedSeconds(promise, this.clock.now());
+  }
+
+  @ResolveField(() => Float, { nullable: true, description: 'share of the promised clock time used up, 0 to 1+; null once settled' })
+  elapsedRatio(@Parent() promise: PromiseView) {
+    return this.figures.elapsedRatio(promise, this.clock.now());
+  }
+
+  @Mutation(() => CustomerPromise, { description: 'Stops the clock of an open promise not yet due (waiting on the customer).' })
+  @Allow('AGENT')
+  pausePromise(@Args('input') input: PausePromiseInput, @Context() context: GraphqlContext) {
+    return this.decide(toCommand.pausePromise(input), context);
+  }
+
+  @Mutation(() => CustomerPromise, { description: 'Restarts the clock; dueBy moves later by the time paused.' })
+  @Allow('AGENT')
+  resumePromise(@Args('input') input: ResumePromiseInput, @Context() context: GraphqlContext) {
+    return this.decide(toCommand.resumePromise(input), context);
   }
 
   @Mutation(() => CustomerPromise)

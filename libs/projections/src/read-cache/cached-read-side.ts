@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { CalendarReads } from '../views/calendars/calendar.queries.js';
 import type { CustomerReads } from '../views/customers/customer.queries.js';
 import type { ErrorCostReads } from '../views/error-costs/error-cost.queries.js';
 import type { LedgerView, PromiseLedgerReads } from '../views/promises/promise-ledger.queries.js';
@@ -23,11 +24,12 @@ export class CachedReadSide implements ReadSide {
   readonly ledgers: PromiseLedgerReads;
   readonly errorCosts: ErrorCostReads;
   readonly timeline: TimelineReads;
+  readonly calendars: CalendarReads;
   private readonly cache: ReadCache;
 
   constructor(inner: ReadSide, pool: pg.Pool, options: ReadCacheOptions) {
     const cache = (this.cache = new ReadCache(pool, options));
-    const { customers: c, promises: p, ledgers: l, errorCosts: e, timeline: t } = inner;
+    const { customers: c, promises: p, ledgers: l, errorCosts: e, timeline: t, calendars: k } = inner;
     this.customers = {
       customer: (id) => cache.answer('customer', [id], () => c.customer(id)),
       customersByIds: (ids) => cache.answer('customersByIds', [ids], () => c.customersByIds(ids)),
@@ -53,6 +55,10 @@ export class CachedReadSide implements ReadSide {
     };
     this.timeline = {
       timeline: (args) => cache.answer('timeline', [args], () => t.timeline(args)),
+    };
+    this.calendars = {
+      businessCalendars: () => cache.answer('businessCalendars', [], () => k.businessCalendars()),
+      businessCalendar: (id, version) => cache.answer('businessCalendar', [id, version], () => k.businessCalendar(id, version)),
     };
   }
 

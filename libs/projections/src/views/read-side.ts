@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { CalendarQueries, type CalendarReads } from './calendars/calendar.queries.js';
 import { CustomerQueries, type CustomerReads } from './customers/customer.queries.js';
 import { ErrorCostQueries, type ErrorCostReads } from './error-costs/error-cost.queries.js';
 import { PromiseLedgerQueries, type PromiseLedgerReads } from './promises/promise-ledger.queries.js';
@@ -16,6 +17,7 @@ export interface ReadSide {
   readonly ledgers: PromiseLedgerReads;
   readonly errorCosts: ErrorCostReads;
   readonly timeline: TimelineReads;
+  readonly calendars: CalendarReads;
 }
 
 /** The views' queries straight on the database. */
@@ -25,6 +27,7 @@ export const createReadSide = (pool: pg.Pool): ReadSide => ({
   ledgers: new PromiseLedgerQueries(pool),
   errorCosts: new ErrorCostQueries(pool),
   timeline: new TimelineQueries(pool),
+  calendars: new CalendarQueries(pool),
 });
 
 /** A query's name: unique across the views (it names the query in metrics and cache keys). */
@@ -35,7 +38,7 @@ export type AroundQuery = <R>(query: QueryName, run: () => Promise<R>) => Promis
 
 /** The read side with `around` run around each query (metrics, tests counting database queries). */
 export function aroundEachQuery(inner: ReadSide, around: AroundQuery): ReadSide {
-  const { customers: c, promises: p, ledgers: l, errorCosts: e, timeline: t } = inner;
+  const { customers: c, promises: p, ledgers: l, errorCosts: e, timeline: t, calendars: k } = inner;
   return {
     customers: {
       customer: (id) => around('customer', () => c.customer(id)),
@@ -61,6 +64,10 @@ export function aroundEachQuery(inner: ReadSide, around: AroundQuery): ReadSide 
     },
     timeline: {
       timeline: (args) => around('timeline', () => t.timeline(args)),
+    },
+    calendars: {
+      businessCalendars: () => around('businessCalendars', () => k.businessCalendars()),
+      businessCalendar: (id, version) => around('businessCalendar', () => k.businessCalendar(id, version)),
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Migration } from '#libs/postgres';
 import type { Projection } from '../projection.js';
+import { calendarsProjection } from './calendars/calendars.projection.js';
 import { customersProjection } from './customers/customers.projection.js';
 import { errorCostsProjection } from './error-costs/error-costs.projection.js';
 import { promisesProjection } from './promises/promises.projection.js';
@@ -13,7 +14,7 @@ import { timelineProjection } from './timeline/timeline.projection.js';
  * adds a transaction per batch that each mutation waits for.
  */
 export const VIEWS_BY_CHECKPOINT = {
-  ledger: [customersProjection, promisesProjection, errorCostsProjection],
+  ledger: [customersProjection, promisesProjection, errorCostsProjection, calendarsProjection],
   timeline: [timelineProjection],
 } as const satisfies Record<string, readonly ViewProjection[]>;
 

@@ -44,6 +44,9 @@ class CustomersBatch implements ViewBatch {
       case 'PromiseReleased':
       case 'PromiseFulfilledLate':
       case 'PromiseAtRisk':
+      case 'PromisePaused':
+      case 'PromiseResumed':
+      case 'BusinessCalendarSet':
       case 'ErrorRecorded':
       case 'ErrorResolved':
       case 'ErrorVoided':

@@ -91,6 +91,9 @@ class ErrorCostsBatch implements ViewBatch {
       case 'PromiseReleased':
       case 'PromiseFulfilledLate':
       case 'PromiseAtRisk':
+      case 'PromisePaused':
+      case 'PromiseResumed':
+      case 'BusinessCalendarSet':
         return;
       default:
         return unreachable(event);

@@ -2,8 +2,8 @@ import type pg from 'pg';
 import { Where, pageOf, type Page, type PageArgs } from '../shared/query-sql.js';
 import { toPromise, type PromiseFilterInput, type PromiseRow, type PromiseView } from './promise.rows.js';
 
-/** Flagged for its current due date (an amendment moves the date and so clears the flag); null-safe for `not`. */
-const PROMISE_AT_RISK = `(status = 'OPEN' and at_risk_for is not distinct from due_by)`;
+/** AT_RISK or CRITICAL as recorded (an amendment clears the flags; a paused promise is PAUSED). */
+const PROMISE_AT_RISK = `(risk in ('AT_RISK', 'CRITICAL'))`;
 
 /** What the promises view answers about promises (its ledgers: promise-ledger.queries.ts). */
 export interface PromiseReads {
@@ -62,7 +62,9 @@ export class PromiseQueries implements PromiseReads {
       .add((p) => `status = ${p}`, f.status)
       .add((p) => `kind = ${p}`, f.kind)
       .add((p) => `due_by < ${p}`, f.dueBefore)
-      .add((p) => `due_by >= ${p}`, f.dueAfter);
+      .add((p) => `due_by >= ${p}`, f.dueAfter)
+      .add((p) => `risk = ${p}`, f.risk);
+    if (f.paused !== undefined) where.raw(f.paused ? `(status = 'OPEN' and paused_at is not null)` : `(paused_at is null)`);
     if (f.atRisk !== undefined) where.raw(f.atRisk ? PROMISE_AT_RISK : `not ${PROMISE_AT_RISK}`);
     return pageOf<PromiseRow, PromiseView>(
       this.pool,

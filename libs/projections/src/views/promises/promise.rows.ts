@@ -1,4 +1,4 @@
-import type { PromiseKind, PromiseStatus, TouchPoint } from '#libs/domain';
+import type { PromiseKind, PromiseStatus, RiskFlag, RiskLevel, TouchPoint } from '#libs/domain';
 import type { Columns } from '../../sql/row-batch.writer.js';
 import type { RecordedKind } from '../shared/batch-context.js';
 
@@ -25,6 +25,23 @@ export type PromiseRow<Time = Date> = {
   version: number;
   made_recorded_at: Time;
   settled_recorded_at: Time | null;
+  /** The calendar the clock follows, at the version the promise was made with (null: around the clock). */
+  calendar_id: string | null;
+  calendar_version: number | null;
+  /** Clock time promised, less the time paused (null: made before risk levels, dueBy − madeAt). */
+  clock_ms: number | null;
+  paused_at: Time | null;
+  /** Clock time of the pauses that ended. */
+  paused_ms: number;
+  /** When the promise becomes AT_RISK and CRITICAL (null: made before risk levels). */
+  at_risk_at: Time | null;
+  critical_at: Time | null;
+  /** The highest risk level recorded since it was made or amended. */
+  risk_flag: RiskFlag | null;
+  /** As recorded: the status, the pause and the flags (the watcher records each crossing within a second). */
+  risk: RiskLevel;
+  /** The next risk moment the watcher must record (null: none left); indexed for open, running promises. */
+  next_risk_at: Time | null;
 };
 
 export const PROMISE_COLUMNS: Columns<PromiseRow> = [
@@ -32,7 +49,9 @@ export const PROMISE_COLUMNS: Columns<PromiseRow> = [
   ['made_at', 'timestamptz'], ['due_by', 'timestamptz'], ['original_due_by', 'timestamptz'], ['amendments', 'int'], ['status', 'text'],
   ['kept_at', 'timestamptz'], ['broken_at', 'timestamptz'], ['broken_reason', 'text'], ['fulfilled_at', 'timestamptz'],
   ['released_at', 'timestamptz'], ['at_risk_for', 'timestamptz'], ['version', 'int'], ['made_recorded_at', 'timestamptz'],
-  ['settled_recorded_at', 'timestamptz'],
+  ['settled_recorded_at', 'timestamptz'], ['calendar_id', 'text'], ['calendar_version', 'int'], ['clock_ms', 'bigint'],
+  ['paused_at', 'timestamptz'], ['paused_ms', 'bigint'], ['at_risk_at', 'timestamptz'], ['critical_at', 'timestamptz'],
+  ['risk_flag', 'text'], ['risk', 'text'], ['next_risk_at', 'timestamptz'],
 ];
 
 export interface PromiseView {
@@ -53,6 +72,12 @@ export interface PromiseView {
   releasedAt: Date | null;
   atRisk: boolean;
   version: number;
+  calendar: { id: string; version: number } | null;
+  clockMs: number;
+  paused: boolean;
+  pausedAt: Date | null;
+  pausedMs: number;
+  risk: RiskLevel;
 }
 
 export interface PromiseFilterInput {
@@ -62,11 +87,17 @@ export interface PromiseFilterInput {
   dueBefore?: Date;
   dueAfter?: Date;
   atRisk?: boolean;
+  risk?: RiskLevel;
+  paused?: boolean;
 }
 
 export const toPromise = (r: PromiseRow): PromiseView => ({
   id: r.id, customerId: r.customer_id, kind: r.kind, touchPoint: r.touch_point, description: r.description, madeAt: r.made_at,
   dueBy: r.due_by, originalDueBy: r.original_due_by, amendments: r.amendments, status: r.status, keptAt: r.kept_at,
   brokenAt: r.broken_at, brokenReason: r.broken_reason, fulfilledAt: r.fulfilled_at, releasedAt: r.released_at,
-  atRisk: r.status === 'OPEN' && r.at_risk_for !== null && r.at_risk_for.getTime() === r.due_by.getTime(), version: r.version,
+  atRisk: r.risk === 'AT_RISK' || r.risk === 'CRITICAL', version: r.version,
+  calendar: r.calendar_id === null ? null : { id: r.calendar_id, version: r.calendar_version ?? 0 },
+  // bigint columns come back as text
+  clockMs: r.clock_ms === null ? r.due_by.getTime() - r.made_at.getTime() : Number(r.clock_ms),
+  paused: r.status === 'OPEN' && r.paused_at !== null, pausedAt: r.paused_at, pausedMs: Number(r.paused_ms), risk: r.risk,
 });

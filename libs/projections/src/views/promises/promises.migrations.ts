@@ -27,4 +27,31 @@ create index rm_promises_broken on rm_promises (customer_kind, broken_at) where 
 create index rm_promises_kept on rm_promises (customer_kind, kept_at) where status = 'KEPT';
 `,
   },
+  {
+    // Issue 16: calendars, paused clocks and risk levels. The watcher's scans stay index ranges:
+    // due dates of open promises whose clock runs, and the next risk moment to record.
+    id: '0110_promise_clocks',
+    sql: `
+alter table rm_promises
+  add column calendar_id text,
+  add column calendar_version int,
+  add column clock_ms bigint,
+  add column paused_at timestamptz,
+  add column paused_ms bigint not null default 0,
+  add column at_risk_at timestamptz,
+  add column critical_at timestamptz,
+  add column risk_flag text,
+  add column risk text not null default 'ON_TRACK',
+  add column next_risk_at timestamptz;
+update rm_promises set risk = case
+  when status in ('KEPT', 'RELEASED') then 'SETTLED'
+  when status = 'BROKEN' then 'BREACHED'
+  when at_risk_for is not distinct from due_by then 'AT_RISK'
+  else 'ON_TRACK' end
+ where status <> 'OPEN' or at_risk_for is not distinct from due_by;
+create index rm_promises_running_due on rm_promises (due_by, id) where status = 'OPEN' and paused_at is null;
+create index rm_promises_next_risk on rm_promises (next_risk_at, id) where status = 'OPEN' and paused_at is null and next_risk_at is not null;
+create index rm_promises_risk on rm_promises (risk, due_by, id);
+`,
+  },
 ];

@@ -33,6 +33,8 @@ describe('ledger projection: customers, promises and the promise ledger', () => 
       id: p, customerId: c, kind: 'SERVICE', touchPoint: 'PRODUCT', description: 'call back', madeAt: at('2026-01-02T00:00:00.000Z'),
       dueBy: at('2026-03-09T00:00:00.000Z'), originalDueBy: at('2026-03-01T00:00:00.000Z'), amendments: 2, status: 'OPEN',
       keptAt: null, brokenAt: null, brokenReason: null, fulfilledAt: null, releasedAt: null, atRisk: true, version: 3,
+      // Made before risk levels: around the clock, its clock dueBy − madeAt, flagged AT_RISK for its due date.
+      calendar: null, clockMs: 66 * 86_400_000, paused: false, pausedAt: null, pausedMs: 0, risk: 'AT_RISK',
     });
   });
 

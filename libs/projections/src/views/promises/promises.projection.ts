@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { ERASED_TEXT, SYSTEM_BREAK_REASONS, unreachable } from '#libs/domain';
+import { ERASED_TEXT, SYSTEM_BREAK_REASONS, unreachable, type RiskLevel } from '#libs/domain';
 import { loadRows, writeRows } from '../../sql/row-batch.writer.js';
 import { CustomerKinds } from '../shared/batch-context.js';
 import type { LedgerRecord } from '../shared/ledger-record.js';
@@ -33,6 +33,29 @@ export const promisesProjection: ViewProjection = {
   },
 };
 
+/** The recorded risk level and the next moment the watcher records, from the row's other columns. */
+function withRisk(row: Row): Row {
+  const running = row.status === 'OPEN' && row.paused_at === null;
+  const next = !running || row.at_risk_at === null ? null : row.risk_flag === null ? row.at_risk_at : row.risk_flag === 'AT_RISK' ? row.critical_at : null;
+  return { ...row, risk: riskOf(row), next_risk_at: next };
+}
+
+function riskOf(row: Row): RiskLevel {
+  switch (row.status) {
+    case 'KEPT':
+    case 'RELEASED':
+      return 'SETTLED';
+    case 'BROKEN':
+      return 'BREACHED';
+    case 'OPEN':
+      if (row.paused_at !== null) return 'PAUSED';
+      // Flagged before risk levels: AT_RISK for the due date it was flagged for.
+      return row.risk_flag ?? (row.at_risk_for !== null && Date.parse(row.at_risk_for) === Date.parse(row.due_by) ? 'AT_RISK' : 'ON_TRACK');
+    default:
+      return unreachable(row.status);
+  }
+}
+
 class PromisesBatch implements ViewBatch {
   private readonly touched = new Map<string, Row>();
   private readonly brand = new BrandLedgerCounters();
@@ -60,14 +83,23 @@ class PromisesBatch implements ViewBatch {
           touch_point: d.touchPoint, description: d.description, made_at: d.madeAt, due_by: d.dueBy, original_due_by: d.dueBy,
           amendments: 0, status: 'OPEN', kept_at: null, broken_at: null, broken_reason: null, fulfilled_at: null, released_at: null,
           at_risk_for: null, version, made_recorded_at: recordedAt, settled_recorded_at: null,
+          calendar_id: d.calendar?.id ?? null, calendar_version: d.calendar?.version ?? null, clock_ms: d.clockMs ?? null,
+          paused_at: null, paused_ms: 0, at_risk_at: d.atRiskAt ?? null, critical_at: d.criticalAt ?? null, risk_flag: null,
+          risk: 'ON_TRACK', next_risk_at: d.atRiskAt ?? null,
         };
         this.rows.set(row.id, row);
         this.touched.set(row.id, row);
         this.brand.made(row.customer_kind);
         return;
       }
-      case 'PromiseAmended':
-        return this.change(event.data.promiseId, version, (row) => ({ due_by: event.data.dueBy, amendments: row.amendments + 1 }));
+      case 'PromiseAmended': {
+        const d = event.data;
+        // The decider forgets the recorded risk levels: the new date is measured afresh.
+        return this.change(d.promiseId, version, (row) => ({
+          due_by: d.dueBy, amendments: row.amendments + 1, risk_flag: null, at_risk_at: d.atRiskAt ?? null, critical_at: d.criticalAt ?? null,
+          clock_ms: d.clockMs ?? (row.clock_ms === null ? null : Number(row.clock_ms) + Date.parse(d.dueBy) - Date.parse(row.due_by)),
+        }));
+      }
       case 'PromiseKept':
         return this.settle(event.data.promiseId, version, 'KEPT', { kept_at: event.data.keptAt, settled_recorded_at: recordedAt });
       case 'PromiseBroken': {
@@ -79,8 +111,21 @@ class PromisesBatch implements ViewBatch {
         return this.settle(event.data.promiseId, version, 'RELEASED', { released_at: event.data.releasedAt, settled_recorded_at: recordedAt });
       case 'PromiseFulfilledLate':
         return this.change(event.data.promiseId, version, () => ({ fulfilled_at: event.data.fulfilledAt }));
-      case 'PromiseAtRisk':
-        return this.change(event.data.promiseId, version, () => ({ at_risk_for: event.data.dueBy }));
+      case 'PromiseAtRisk': {
+        const level = event.data.level;
+        if (!level) return this.change(event.data.promiseId, version, () => ({ at_risk_for: event.data.dueBy }));
+        return this.change(event.data.promiseId, version, (row) => ({ risk_flag: row.risk_flag === 'CRITICAL' ? 'CRITICAL' : level }));
+      }
+      case 'PromisePaused':
+        return this.change(event.data.promiseId, version, () => ({ paused_at: event.data.pausedAt }));
+      case 'PromiseResumed': {
+        const d = event.data;
+        return this.change(d.promiseId, version, (row) => ({
+          paused_at: null, paused_ms: Number(row.paused_ms) + d.pausedMs, due_by: d.dueBy, at_risk_at: d.atRiskAt, critical_at: d.criticalAt, clock_ms: d.clockMs,
+        }));
+      }
+      case 'BusinessCalendarSet':
+        return;
       case 'ErrorRecorded':
       case 'ErrorResolved':
       case 'ErrorVoided':
@@ -109,7 +154,7 @@ class PromisesBatch implements ViewBatch {
   private change(id: string, version: number, change: (row: Row) => Partial<Row> | null): void {
     const current = this.rows.get(id);
     if (!current) return; // a promise the log never made: nothing to change
-    const next: Row = { ...current, ...change(current), version };
+    const next: Row = withRisk({ ...current, ...change(current), version });
     this.rows.set(id, next);
     this.touched.set(id, next);
   }

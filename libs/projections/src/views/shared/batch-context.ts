@@ -72,6 +72,9 @@ function createsRowOfCustomerKind(event: LedgerRecord): event is Extract<LedgerR
     case 'PromiseReleased':
     case 'PromiseFulfilledLate':
     case 'PromiseAtRisk':
+    case 'PromisePaused':
+    case 'PromiseResumed':
+    case 'BusinessCalendarSet':
     case 'ErrorResolved':
     case 'ErrorVoided':
     case 'ErrorCostPolicySet':

@@ -31,6 +31,8 @@ class TimelineBatch implements ViewBatch {
       case 'PromiseReleased':
       case 'PromiseFulfilledLate':
       case 'PromiseAtRisk':
+      case 'PromisePaused':
+      case 'PromiseResumed':
       case 'ErrorRecorded':
       case 'ErrorResolved':
       case 'ErrorVoided': {
@@ -49,6 +51,7 @@ class TimelineBatch implements ViewBatch {
         return;
       }
       case 'ErrorCostPolicySet':
+      case 'BusinessCalendarSet':
         return; // about no customer
       default:
         return unreachable(event);
