@@ -124,6 +124,21 @@ describe('pause and resume', () => {
     expect(timeline.find((e: { type: string }) => e.type === 'PromiseResumed').summary).toMatch(/^Promise resumed after \d+ s paused by \S*AGENT \(waiting on the customer\): due /);
   });
 
+  it("shows a customer's promises as of a past moment with the pause and the due date they had then", async () => {
+    const c = await customer();
+    const dueBy = new Date(Date.now() + 3_600_000).toISOString();
+    const { id } = (await ok('AGENT', MAKE, { i: { customerId: c, kind: 'SERVICE', description: 'reply', dueBy } })).makePromise;
+    await ok('AGENT', PAUSE, { i: { id, reason: 'waiting on the customer' } });
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const whilePaused = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const resumed = (await ok('AGENT', RESUME, { i: { id } })).resumePromise;
+    const asOf = async (at: string) =>
+      (await ok('AGENT', 'query($c: ID!, $at: DateTime) { customer(id: $c) { promises(asOf: $at) { nodes { id dueBy paused pausedSeconds risk } } } }', { c, at })).customer.promises.nodes[0];
+    expect(await asOf(whilePaused)).toMatchObject({ id, dueBy, paused: true, risk: 'PAUSED' });
+    expect(await asOf(new Date().toISOString())).toMatchObject({ id, dueBy: resumed.dueBy, paused: false, risk: 'ON_TRACK', pausedSeconds: resumed.pausedSeconds });
+  });
+
   it('refuses a promise already due, and a settled one', async () => {
     const c = await customer();
     const due = (await ok('AGENT', MAKE, { i: { customerId: c, kind: 'SERVICE', description: 'x', dueBy: new Date(Date.now() + 300).toISOString() } })).makePromise.id;

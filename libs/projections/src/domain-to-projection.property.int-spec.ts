@@ -98,7 +98,8 @@ const commandArb = fc.oneof(
     weight: 4,
     arbitrary: fc.record({ t: fc.constant('make' as const), p: idx(4), c: idx(3), kind: fc.constantFrom(...PROMISE_KINDS), touchPoint: fc.constantFrom(...TOUCH_POINTS), description: textArb(2_000), madeAt: fc.option(whenArb, { nil: undefined }), dueBy: whenArb }),
   },
-  fc.record({ t: fc.constant('amend' as const), p: idx(4), dueBy: whenArb, reason: textArb(2_000) }),
+  // Weighted up: pauses (an amendment waits for the resume) and erasures take many of its chances.
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('amend' as const), p: idx(4), dueBy: whenArb, reason: textArb(2_000) }) },
   fc.record({ t: fc.constant('keep' as const), p: idx(4), keptAt: fc.option(whenArb, { nil: undefined }), evidence: optionalTextArb(2_000) }),
   fc.record({ t: fc.constant('break' as const), p: idx(4), reason: textArb(2_000) }),
   fc.record({ t: fc.constant('deadline' as const), p: idx(4) }),

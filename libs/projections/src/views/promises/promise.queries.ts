@@ -19,18 +19,30 @@ export interface PromiseReads {
  */
 const PROMISES_AS_OF = `(
   with events as (
-         select data->>'promiseId' as id, type, (data->>'dueBy')::timestamptz as due_by, recorded_at <= $1::timestamptz as known, position
+         select data->>'promiseId' as id, type, (data->>'dueBy')::timestamptz as due_by, recorded_at <= $1::timestamptz as known, position,
+                data->>'level' as level, (data->>'pausedAt')::timestamptz as paused_at, (data->>'pausedMs')::bigint as paused_ms
            from rm_timeline
           where ($2::text is null or customer_id = $2) and type like 'Promise%'),
-       amended as (
-         select distinct on (id) id, due_by, count(*) over (partition by id)::int as n
-           from events where known and type = 'PromiseAmended' order by id, position desc),
+       amended as (select id, count(*)::int as n from events where known and type = 'PromiseAmended' group by id),
+       -- An amendment or a resume moves dueBy: the last one known then gives it.
+       moved as (
+         select distinct on (id) id, due_by
+           from events where known and type in ('PromiseAmended', 'PromiseResumed') order by id, position desc),
        later as (
          select id, count(*)::int as n, bool_or(type = 'PromiseFulfilledLate') as fulfilled_late
            from events where not known group by id),
-       flagged as (select distinct id, due_by from events where known and type = 'PromiseAtRisk')
+       flagged as (
+         select id, due_by, bool_or(coalesce(level, 'AT_RISK') = 'CRITICAL') as critical
+           from events where known and type = 'PromiseAtRisk' group by id, due_by),
+       -- The clock as it stood: paused when the last pause or resume known then was a pause.
+       pauses as (
+         select id,
+                (array_agg(paused_at order by position desc) filter (where type in ('PromisePaused', 'PromiseResumed')))[1] as last_paused_at,
+                (array_agg(type order by position desc) filter (where type in ('PromisePaused', 'PromiseResumed')))[1] as last_type,
+                coalesce(sum(paused_ms) filter (where type = 'PromiseResumed'), 0) as paused_ms
+           from events where known and type in ('PromisePaused', 'PromiseResumed') group by id)
   select p.id, p.customer_id, p.customer_kind, p.kind, p.touch_point, p.description, p.made_at,
-         coalesce(a.due_by, p.original_due_by) as due_by, p.original_due_by, coalesce(a.n, 0) as amendments,
+         coalesce(m.due_by, p.original_due_by) as due_by, p.original_due_by, coalesce(a.n, 0) as amendments,
          case when s.settled then p.status else 'OPEN' end as status,
          case when s.settled then p.kept_at end as kept_at,
          case when s.settled then p.broken_at end as broken_at,
@@ -38,12 +50,24 @@ const PROMISES_AS_OF = `(
          case when s.settled and not coalesce(l.fulfilled_late, false) then p.fulfilled_at end as fulfilled_at,
          case when s.settled then p.released_at end as released_at,
          f.due_by as at_risk_for,
-         p.version - coalesce(l.n, 0) as version, p.made_recorded_at, p.settled_recorded_at
+         p.version - coalesce(l.n, 0) as version, p.made_recorded_at, p.settled_recorded_at,
+         p.calendar_id, p.calendar_version, p.clock_ms,
+         case when not s.settled and z.last_type = 'PromisePaused' then z.last_paused_at end as paused_at,
+         coalesce(z.paused_ms, 0) as paused_ms, p.at_risk_at, p.critical_at,
+         case when f.id is null then null when f.critical then 'CRITICAL' else 'AT_RISK' end as risk_flag,
+         case when s.settled then (case when p.status = 'BROKEN' then 'BREACHED' else 'SETTLED' end)
+              when z.last_type = 'PromisePaused' then 'PAUSED'
+              when f.critical then 'CRITICAL'
+              when f.id is not null then 'AT_RISK'
+              else 'ON_TRACK' end as risk,
+         null::timestamptz as next_risk_at
     from rm_promises p
     cross join lateral (select coalesce(p.settled_recorded_at <= $1::timestamptz, false) as settled) s
     left join amended a on a.id = p.id
     left join later l on l.id = p.id
-    left join flagged f on f.id = p.id and f.due_by = coalesce(a.due_by, p.original_due_by)
+    left join moved m on m.id = p.id
+    left join flagged f on f.id = p.id and f.due_by = coalesce(m.due_by, p.original_due_by)
+    left join pauses z on z.id = p.id
    where ($2::text is null or p.customer_id = $2) and p.made_recorded_at <= $1::timestamptz
 ) as rm_promises`;
 
