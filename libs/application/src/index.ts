@@ -9,3 +9,4 @@ export * from './cost-policies/default-cost-policies.seeder.js';
 export * from './integration/integration-ledger.port.js';
 export * from './integration/append-integration-events.command.js';
 export * from './deadlines/deadline-watcher.js';
+export * from './integrity/ledger-verifier.port.js';

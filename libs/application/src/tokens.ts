@@ -9,6 +9,7 @@ export const ID_GENERATOR = Symbol('ID_GENERATOR');
 export const READ_MODEL_SYNC = Symbol('READ_MODEL_SYNC');
 export const INTEGRATION_LEDGER = Symbol('INTEGRATION_LEDGER');
 export const DEADLINE_FINDER = Symbol('DEADLINE_FINDER');
+export const LEDGER_VERIFIER = Symbol('LEDGER_VERIFIER');
 
 /** Makes event ids and default aggregate ids (UUIDs). */
 export interface IdGenerator {

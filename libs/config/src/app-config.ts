@@ -36,6 +36,10 @@ export interface AppConfig {
   bodyLimitBytes: number;
   /** Host names (the Host header, without port) the API answers; `*` answers any (DNS rebinding guard). */
   allowedHosts: readonly string[];
+  /** Chain new events into es_chain inside this process (the API does by default; PostgreSQL store only). */
+  runChainSealer: boolean;
+  /** The Ed25519 key that signs ledger digests: a PEM file outside the database, made on first use (mode 600). */
+  signingKeyFile: string;
   /** Where the server writes its GraphQL schema (SDL); empty to skip. */
   schemaFile: string | undefined;
 }

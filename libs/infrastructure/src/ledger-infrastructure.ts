@@ -6,6 +6,7 @@ import { projectionMigrations } from '#libs/projections';
 import type { IntegrationLedger } from '#libs/application';
 import { PostgresIntegrationLedger, integrationMigrations } from './postgres-integration.ledger.js';
 import { SequentialIntegrationLedger } from './sequential-integration.ledger.js';
+import { LedgerIntegrity } from './integrity/ledger-integrity.js';
 
 /** The running parts every process needs: database, schema, event store. */
 export interface LedgerInfrastructure {
@@ -14,6 +15,8 @@ export interface LedgerInfrastructure {
   eventStore: EventStore;
   /** Where ERP batches land (events and idempotency records together). */
   integrationLedger: IntegrationLedger;
+  /** The hash chain over es_events: its sealer, verification and signed digests (PostgreSQL store). */
+  integrity: LedgerIntegrity;
   close(): Promise<void>;
 }
 
@@ -44,6 +47,7 @@ export async function bootInfrastructure(config: AppConfig, options: BootOptions
         eventStore instanceof PostgresEventStore
           ? new PostgresIntegrationLedger(database.pool, eventStore)
           : new SequentialIntegrationLedger(database.pool, eventStore),
+      integrity: new LedgerIntegrity(database.pool, { signingKeyFile: config.signingKeyFile, log: (level, message) => options.log?.(level === 'warn' ? `warning: ${message}` : message) }),
       async close() {
         await eventStore.close();
         await database.close();

@@ -28,7 +28,8 @@ export interface VerifyOptions {
   upTo?: bigint;
   /** Chain rows per page (default 20,000). */
   pageSize?: number;
-  onProgress?: (position: bigint, head: bigint) => void;
+  /** After each page: the position reached, the position verification ends at, the events checked so far. */
+  onProgress?: (position: bigint, end: bigint, eventsChecked: number) => void;
 }
 
 interface ChainRow {
@@ -117,7 +118,7 @@ export async function verifyLedgerChain(db: Queryable, options: VerifyOptions = 
       recordedUs = event!.recorded_us;
       checked++;
     }
-    options.onProgress?.(BigInt(head), endPosition);
+    options.onProgress?.(BigInt(head), endPosition, checked);
   }
   if (comparePositions(head, end) !== 0) return report({ position: end, problem: 'event missing: the chain ends before its recorded head' });
   let pending = 0;
