@@ -34,6 +34,7 @@ const OPERATIONS: Record<string, { query: string; roles: Role[] }> = {
   recordError: { query: 'mutation { recordError(input: { customerId: "nobody", type: BILLING }) { id } }', roles: ['AGENT', 'ADMIN'] },
   resolveError: { query: 'mutation { resolveError(input: { id: "nothing", resolution: "x" }) { id } }', roles: ['FINANCE', 'ADMIN'] },
   voidError: { query: 'mutation { voidError(input: { id: "nothing", reason: "x" }) { id } }', roles: ['FINANCE', 'ADMIN'] },
+  verifyLedger: { query: '{ verifyLedger(upTo: "0") { verified } }', roles: ['ADMIN'] },
   setErrorCostPolicy: {
     query: 'mutation { setErrorCostPolicy(input: { customerKind: RESELLER, errorType: BILLING, costPerError: { amount: "x", currency: "USD" }, effectiveFrom: "2020-01-01T00:00:00Z" }) { customerKind } }',
     roles: ['FINANCE', 'ADMIN'],
