@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { CHAIN_LOCK_KEY } from './ledger-chain.migrations.js';
-import { CHAINED_COLUMNS, GENESIS_HASH, eventHash, type ChainedEventRow } from './event-hash.js';
+import { AS_TEXT, CHAINED_COLUMNS_SQL, GENESIS_HASH, canonicalEvent, chainHash, fieldsOf } from './event-hash.js';
 
 
 // Only events of transactions older than every running one: none can still appear before them,
@@ -47,12 +47,14 @@ export class LedgerChainSealer {
            from (select 1) one left join lateral (select position, hash from es_chain order by position desc limit 1) c on true`,
       );
       const from = tail!.position ?? '0';
-      const { rows } = await client.query<ChainedEventRow>(
-        `select ${CHAINED_COLUMNS} from es_events e
-          where e.position > $1 and ($2::bigint is null or e.position <= $2) and ${COMMITTED_PREFIX}
-          order by e.position limit $3`,
-        [from, tail!.hold, this.options.batchSize ?? 5_000],
-      );
+      const { rows } = await client.query<string[]>({
+        text: `select ${CHAINED_COLUMNS_SQL} from es_events e
+                where e.position > $1 and ($2::bigint is null or e.position <= $2) and ${COMMITTED_PREFIX}
+                order by e.position limit $3`,
+        values: [from, tail!.hold, this.options.batchSize ?? 5_000],
+        rowMode: 'array',
+        types: AS_TEXT,
+      });
       if (rows.length === 0) {
         await client.query('rollback');
         return 0;
@@ -62,9 +64,10 @@ export class LedgerChainSealer {
       const ids: string[] = [];
       const hashes: string[] = [];
       for (const row of rows) {
-        previous = eventHash(previous, row);
-        positions.push(row.position);
-        ids.push(row.event_id);
+        const event = fieldsOf(row, 0);
+        previous = chainHash(previous, canonicalEvent(event));
+        positions.push(event.position);
+        ids.push(event.eventId);
         hashes.push(previous.toString('hex'));
       }
       await client.query(

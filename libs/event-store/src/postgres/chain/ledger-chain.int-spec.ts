@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../../../../../test/suppo
 import { ANY, NO_STREAM, PostgresEventStore, eventStoreMigrations } from '../../index.js';
 import { LedgerChainSealer } from './chain-sealer.js';
 import { verifyLedgerChain, type Queryable } from './chain-verifier.js';
+import { GENESIS_HASH, canonicalEvent, chainHash } from './event-hash.js';
 
 interface Ledger {
   db: TestDatabase;
@@ -128,6 +129,23 @@ describe('the ledger chain', () => {
     expect(report.digest).toBe(stored!.hash.toString('hex'));
     const half = await verifyLedgerChain(ledger.pool, { upTo: BigInt(positions[149]!) });
     expect(half).toMatchObject({ verified: true, eventsChecked: 150, head: BigInt(positions[149]!) });
+  });
+
+  it('chains the canonical text of each event as documented (canonicalEvent), from the genesis hash', async () => {
+    const { rows } = await ledger.pool.query(
+      `select e.stream_id as "streamId", e.revision::text as revision, e.position::text as position, e.event_type as "eventType",
+              e.event_id::text as "eventId", e.data::text as data, e.metadata::text as metadata,
+              (extract(epoch from e.recorded_at) * 1000000)::bigint::text as "recordedUs", c.hash
+         from es_events e join es_chain c using (position) order by e.position limit 3`,
+    );
+    let previous = GENESIS_HASH;
+    for (const row of rows) {
+      previous = chainHash(previous, canonicalEvent(row));
+      expect(previous.toString('hex')).toBe(row.hash.toString('hex'));
+    }
+    expect(canonicalEvent({ streamId: 'sé', revision: '0', position: '12', eventType: 'T', eventId: 'id', data: '{}', metadata: '{"a": 1}', recordedUs: '5' })).toBe(
+      '3:sé,1:0,2:12,1:T,2:id,2:{},8:{"a": 1},1:5',
+    );
   });
 
   it('finds each of 1,000 random single-byte changes to stored events, at the changed event', async () => {
