@@ -7,6 +7,7 @@ import { ANY, NO_STREAM, PostgresEventStore, eventStoreMigrations } from '../../
 import { LedgerChainSealer } from './chain-sealer.js';
 import { verifyLedgerChain, type Queryable } from './chain-verifier.js';
 import { GENESIS_HASH, canonicalEvent, chainHash } from './event-hash.js';
+import { holdLedgerChain, releaseLedgerChain } from './chain-hold.js';
 
 interface Ledger {
   db: TestDatabase;
@@ -282,7 +283,7 @@ describe('the chain sealer', () => {
     const client = await pool.connect();
     try {
       await client.query('begin');
-      await client.query("select es_chain_hold('seal-personal-data', $1)", [holdAt]);
+      await holdLedgerChain(client, 'seal-personal-data', BigInt(holdAt));
       await client.query(`update es_events set data = jsonb_set(data, '{sealed}', 'true') where position > $1`, [holdAt]);
       await client.query('commit');
     } finally {
@@ -294,7 +295,7 @@ describe('the chain sealer', () => {
     expect(await verifyLedgerChain(pool)).toMatchObject({ verified: true, head: BigInt(holdAt), pending: 110 });
     const { rows: reseals } = await pool.query('select name, from_position::text, dropped_head::text from es_chain_reseals');
     expect(reseals).toEqual([{ name: 'seal-personal-data', from_position: holdAt, dropped_head: head!.p }]);
-    await pool.query("select es_chain_release('seal-personal-data')");
+    await releaseLedgerChain(pool, 'seal-personal-data');
     await sealer.sealPending();
     expect(await verifyLedgerChain(pool)).toMatchObject({ verified: true, eventsChecked: 732, pending: 0 });
   });
