@@ -1,6 +1,6 @@
 import type { Summary } from './measure.js';
 
-export const SECTIONS = ['store', 'graphql', 'scale', 'import', 'deadlines', 'console', 'search', 'privacy', 'webhooks', 'soak'] as const;
+export const SECTIONS = ['store', 'graphql', 'scale', 'import', 'deadlines', 'console', 'search', 'privacy', 'webhooks', 'integrity', 'soak'] as const;
 /** What runs when no section is named: the soak is long (10 minutes) and runs only when asked for. */
 export const DEFAULT_SECTIONS: readonly SectionName[] = SECTIONS.filter((s) => s !== 'soak');
 /**
@@ -41,6 +41,8 @@ export const TARGETS = {
   'console.firstScreen': { section: 'console', text: 'Issue 14 — the console: first screen’s JavaScript ≤ 300 KB gzipped' },
   'console.customerPage': { section: 'console', text: 'Issue 14 — the console: customer page with 500 promises and a 10,000-event timeline rendered and interactive < 1 s' },
   'webhooks.blackHole': { section: 'webhooks', text: 'Issue 17 — webhooks: `makePromise` p99 with a black-hole webhook ≤ 1.2× (+2 ms) the p99 without, same run, no errors' },
+  'integrity.appendCost': { section: 'integrity', text: 'Issue 15 — integrity: 16 writers’ appends with the chain sealer running ≥ 90% of without (same run)' },
+  'integrity.verifyRate': { section: 'integrity', text: 'Issue 15 — integrity: `ledger verify` ≥ 100,000 events/s' },
   'soak.errors': { section: 'soak', text: 'Issue 12 — soak (`npm run bench -- soak`, 10 minutes of mixed traffic): errors = 0' },
   'soak.rssSlope': { section: 'soak', text: 'Issue 12 — soak: server RSS slope after warm-up ≤ 1 MB/min' },
   'soak.p99Slope': { section: 'soak', text: 'Issue 12 — soak: p99 latency slope across windows ≤ 1 ms/min' },

@@ -1,4 +1,4 @@
-// npm run bench -- [store] [graphql] [scale] [import] [deadlines] [console] [search] [privacy] [webhooks] [soak] [--quick] [--profile] [--diagnose] [--only=TEXT] [--no-doc]
+// npm run bench -- [store] [graphql] [scale] [import] [deadlines] [console] [search] [privacy] [webhooks] [integrity] [soak] [--quick] [--profile] [--diagnose] [--only=TEXT] [--no-doc]
 // Every figure is paired with a baseline measured in the same run; the table is printed and
 // written to docs/benchmarks.md (the hand-written part of that file below the marker is kept).
 import { execFileSync } from 'node:child_process';
@@ -12,6 +12,7 @@ import { consoleBench } from './console.bench.js';
 import { deadlinesBench } from './deadlines.bench.js';
 import { graphqlBench } from './graphql.bench.js';
 import { importBench } from './import.bench.js';
+import { integrityBench } from './integrity.bench.js';
 import { DEFAULT_SECTIONS, QUICK_SECTIONS, SECTIONS, TARGETS, emptyResult, figuresTable, fmt, targetsTable, type SectionName, type SectionResult, type TargetId, type TargetResult } from './report.js';
 import { scaleBench } from './scale.bench.js';
 import { searchBench } from './search.bench.js';
@@ -69,6 +70,7 @@ try {
         search: () => searchBench(server.url, { quick, log }),
         privacy: () => personalDataBench(server.url, { quick }),
         webhooks: () => webhooksBench(server.url, { quick, log }),
+        integrity: () => integrityBench(server.url, { quick, log }),
         soak: () => soakBench(server.url, { quick, log }),
       }[section];
       results.set(section, await run());

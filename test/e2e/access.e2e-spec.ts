@@ -41,6 +41,7 @@ const OPERATIONS: Record<string, { query: string; roles: Role[] }> = {
   },
   pausePromise: { query: 'mutation { pausePromise(input: { id: "nothing", reason: "x" }) { id } }', roles: ['AGENT', 'ADMIN'] },
   resumePromise: { query: 'mutation { resumePromise(input: { id: "nothing" }) { id } }', roles: ['AGENT', 'ADMIN'] },
+  verifyLedger: { query: '{ verifyLedger(upTo: "0") { verified } }', roles: ['ADMIN'] },
   setErrorCostPolicy: {
     query: 'mutation { setErrorCostPolicy(input: { customerKind: RESELLER, errorType: BILLING, costPerError: { amount: "x", currency: "USD" }, effectiveFrom: "2020-01-01T00:00:00Z" }) { customerKind } }',
     roles: ['FINANCE', 'ADMIN'],

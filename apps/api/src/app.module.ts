@@ -10,12 +10,13 @@ import {
   EVENT_STORE,
   PERSONAL_DATA_VAULT,
   INTEGRATION_LEDGER,
+  LEDGER_VERIFIER,
   READ_MODEL_SYNC,
 } from '#libs/application';
 import { ApiKeyStore } from '#libs/access';
 import { CachedReadSide, ProjectionRunner, PromiseDeadlineQueries, createReadSide, ledgerProjections, type ProjectionLog } from '#libs/projections';
 import { GraphqlApiModule, countedReadSide } from '#libs/graphql';
-import type { LedgerInfrastructure } from '#libs/infrastructure';
+import { LedgerIntegrity, type LedgerInfrastructure } from '#libs/infrastructure';
 import { systemClock } from '#libs/domain';
 import { WebhookDeliveryWorker, WebhookRegistry } from '#libs/webhooks';
 import { HealthController } from './health/health.controller.js';
@@ -72,14 +73,18 @@ export class AppModule implements OnModuleInit, OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: LedgerInfrastructure['config'],
     @Inject(CachedReadSide) private readonly reads: CachedReadSide,
     @Inject(WebhookDeliveryWorker) private readonly webhooks: WebhookDeliveryWorker,
+    @Inject(LedgerIntegrity) private readonly integrity: LedgerIntegrity,
   ) {}
 
   async onModuleInit(): Promise<void> {
     if (this.config.runProjections) await this.projections.start();
     if (this.config.runWebhookDelivery) await this.webhooks.start();
+    // The chain covers the PostgreSQL store's es_events (README: integrity).
+    if (this.config.runChainSealer && this.config.eventStore === 'postgres') this.integrity.sealer.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.integrity.sealer.stop();
     await this.webhooks.stop();
     await this.projections.stop();
     await this.reads.closeReadCache();
@@ -127,9 +132,11 @@ export class AppModule implements OnModuleInit, OnApplicationShutdown {
         { provide: ProjectionRunner, useValue: projectionRunner(infrastructure) },
         { provide: CachedReadSide, useValue: reads },
         { provide: WebhookDeliveryWorker, useValue: webhookDelivery(infrastructure) },
+        { provide: LedgerIntegrity, useValue: infrastructure.integrity },
+        { provide: LEDGER_VERIFIER, useExisting: LedgerIntegrity },
         { provide: READ_MODEL_SYNC, useExisting: ProjectionRunner },
       ],
-      exports: [APP_CONFIG, DATABASE_POOL, DATABASE_CONNECTION_STRING, EVENT_STORE, INTEGRATION_LEDGER, PERSONAL_DATA_VAULT, READ_MODEL_SYNC, DEADLINE_FINDER],
+      exports: [APP_CONFIG, DATABASE_POOL, DATABASE_CONNECTION_STRING, EVENT_STORE, INTEGRATION_LEDGER, PERSONAL_DATA_VAULT, READ_MODEL_SYNC, DEADLINE_FINDER, LEDGER_VERIFIER],
     };
   }
 }

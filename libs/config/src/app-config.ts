@@ -43,6 +43,10 @@ export interface AppConfig {
    * key file under dataDir is used, generated on first start.
    */
   masterKey: Buffer | undefined;
+  /** Chain new events into es_chain inside this process (the API does by default; PostgreSQL store only). */
+  runChainSealer: boolean;
+  /** The Ed25519 key that signs ledger digests: a PEM file outside the database, made on first use (mode 600). */
+  signingKeyFile: string;
   /** Where the server writes its GraphQL schema (SDL); empty to skip. */
   schemaFile: string | undefined;
   /** Run the webhook delivery worker in this process (one is active at a time across processes). */

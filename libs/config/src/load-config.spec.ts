@@ -24,7 +24,14 @@ describe('loadConfig', () => {
       apiKeys: [],
       runProjections: true,
       readCacheEntries: 2_000,
+      runChainSealer: true,
+      signingKeyFile: './.data/ledger-signing-key.pem',
     });
+    expect(loadConfig({ LEDGER_DATA_DIR: '/var/ledger/', LEDGER_RUN_CHAIN_SEALER: 'false' })).toMatchObject({
+      signingKeyFile: '/var/ledger/ledger-signing-key.pem',
+      runChainSealer: false,
+    });
+    expect(loadConfig({ LEDGER_SIGNING_KEY_FILE: '/secrets/ledger.pem' }).signingKeyFile).toBe('/secrets/ledger.pem');
   });
 
   it('reads every variable it knows', () => {

@@ -168,13 +168,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const host = read.raw('HOST') ?? '127.0.0.1';
   if (!/^[\w.:-]+$/.test(host)) read.problems.push(`HOST=${JSON.stringify(host)}: expected an IP address or host name`);
   const apiKeys = read.apiKeys('LEDGER_API_KEYS');
+  const dataDir = read.raw('LEDGER_DATA_DIR') ?? './.data';
 
   const runProjections = read.boolean('LEDGER_RUN_PROJECTIONS', true);
   const config: AppConfig = {
     port: read.integer('PORT', 3000, 0, 65_535),
     host,
     databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
-    dataDir: read.raw('LEDGER_DATA_DIR') ?? './.data',
+    dataDir,
     embeddedPostgresPort: read.integer('LEDGER_EMBEDDED_PG_PORT', 54_329, 1, 65_535),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     eventStore,
@@ -191,6 +192,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bodyLimitBytes: read.integer('LEDGER_BODY_LIMIT_BYTES', 6 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     allowedHosts: read.hostList('LEDGER_ALLOWED_HOSTS', [...LOOPBACK_HOST_NAMES, ...(WILDCARD_HOSTS.has(host) || LOOPBACK_HOST_NAMES.includes(host) ? [] : [host])]),
     masterKey: read.key32('LEDGER_MASTER_KEY'),
+    runChainSealer: read.boolean('LEDGER_RUN_CHAIN_SEALER', true),
+    signingKeyFile: read.raw('LEDGER_SIGNING_KEY_FILE') ?? `${dataDir.replace(/\/+$/, '')}/ledger-signing-key.pem`,
     schemaFile: env.LEDGER_SCHEMA_FILE === undefined ? 'schema.graphql' : read.raw('LEDGER_SCHEMA_FILE'),
     // A process that runs no projections (a writer, a standby) runs no background worker of the log either.
     runWebhookDelivery: read.boolean('LEDGER_RUN_WEBHOOK_DELIVERY', runProjections),

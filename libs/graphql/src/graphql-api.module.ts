@@ -18,6 +18,7 @@ import { READ_SIDE } from './common/read-side.token.js';
 import { argumentValidationPipe } from './common/validation.pipe.js';
 import type { GraphqlRequest } from './common/request-context.js';
 import { SystemResolver } from './system/system.resolver.js';
+import { IntegrityResolver } from './integrity/integrity.resolver.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { RequestAuthentication, bearer } from './auth/request-authentication.js';
 import { MAX_QUERY_TOKENS, depthLimitRule } from './limits/query-limits.plugin.js';
@@ -166,6 +167,7 @@ export class GraphqlApiModule {
         { provide: APP_FILTER, useClass: GraphqlExceptionFilter },
         SystemResolver,
         BusinessCalendarResolver,
+        IntegrityResolver,
         CustomerResolver,
         PromiseResolver,
         ErrorIncidentResolver,

@@ -12,6 +12,7 @@ import { LegacyEventSealer, eventMigrationMigrations } from './personal-data/leg
 import { resolveMasterKey } from './personal-data/master-key.js';
 import { PersonalDataCodec } from './personal-data/personal-data.codec.js';
 import { PostgresPersonalDataVault } from './personal-data/postgres-personal-data.vault.js';
+import { LedgerIntegrity } from './integrity/ledger-integrity.js';
 
 /** The running parts every process needs: database, schema, event store. */
 export interface LedgerInfrastructure {
@@ -27,6 +28,8 @@ export interface LedgerInfrastructure {
   legacySealer: LegacyEventSealer | undefined;
   /** Where ERP batches land (events and idempotency records together). */
   integrationLedger: IntegrationLedger;
+  /** The hash chain over es_events: its sealer, verification and signed digests (PostgreSQL store). */
+  integrity: LedgerIntegrity;
   close(): Promise<void>;
 }
 
@@ -75,6 +78,7 @@ export async function bootInfrastructure(config: AppConfig, options: BootOptions
         store instanceof PostgresEventStore
           ? new PostgresIntegrationLedger(database.pool, store, codec)
           : new SequentialIntegrationLedger(database.pool, eventStore),
+      integrity: new LedgerIntegrity(database.pool, { signingKeyFile: config.signingKeyFile, log: (level, message) => options.log?.(level === 'warn' ? `warning: ${message}` : message) }),
       async close() {
         await eventStore.close();
         await database.close();

@@ -1,4 +1,5 @@
 import type { Migration } from '#libs/postgres';
+import { ledgerChainMigrations } from './chain/ledger-chain.migrations.js';
 
 /** Advisory lock key of the position critical section in es_append (see the function's comment). */
 export const POSITION_LOCK_KEY = 7_340_921_002;
@@ -551,4 +552,6 @@ end
 $fn$;
 `,
   },
+  // The hash chain beside the log (chain/): kept by the sealer, never inside es_append.
+  ...ledgerChainMigrations,
 ];

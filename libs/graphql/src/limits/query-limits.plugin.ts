@@ -35,7 +35,7 @@ function ownCost(parent: string, field: string, args: Record<string, unknown>): 
   if (parent === 'Mutation') return field === 'appendEvents' ? FIELD_COST.BATCH : FIELD_COST.WRITE;
   if (parent === 'Query') {
     if (FREE_ROOT_FIELDS.has(key)) return FIELD_COST.FIELD;
-    if (field === 'errorCosts' || (field === 'brandLedger' && args.asOf != null)) return FIELD_COST.SCAN;
+    if (field === 'errorCosts' || field === 'verifyLedger' || (field === 'brandLedger' && args.asOf != null)) return FIELD_COST.SCAN;
     return FIELD_COST.READ;
   }
   return READ_FIELDS.has(key) ? FIELD_COST.READ : FIELD_COST.FIELD;

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { EVENT_SCHEMA_VERSION } from '#libs/domain';
-import type { NewEvent } from '#libs/event-store';
+import { holdLedgerChain, releaseLedgerChain, type NewEvent } from '#libs/event-store';
 import type { Migration } from '#libs/postgres';
 import type { PersonalDataCodec } from './personal-data.codec.js';
 
@@ -15,6 +15,10 @@ create table ledger_event_migrations (
   rewritten bigint not null default 0,
   updated_at timestamptz not null default now()
 );
+-- A log with events from before encryption is held from the start: the hash chain covers events
+-- as stored, so it waits for 'ledger migrate' to rewrite them once (docs/deploy.md).
+select es_chain_hold('seal-personal-data', 0)
+ where exists (select 1 from es_events where coalesce((metadata->>'schemaVersion')::int, 1) < ${EVENT_SCHEMA_VERSION});
 `,
   },
 ];
@@ -85,6 +89,8 @@ export class LegacyEventSealer {
         [NAME],
       );
       const from = BigInt(cursor!.position);
+      // The chain covers events as stored: it waits below the cursor while this rewrite runs.
+      await holdLedgerChain(client, NAME, from);
       const { rows } = await client.query<Row>(
         `select position, event_id, event_type, data, metadata from es_events
           where position > $1 and ${COMMITTED_PREFIX} order by position limit $2`,
@@ -96,6 +102,9 @@ export class LegacyEventSealer {
       const position = rows.length > 0 ? BigInt(rows.at(-1)!.position) : from;
       const total = Number(cursor!.rewritten) + rewritten;
       await client.query('update ledger_event_migrations set position = $2, rewritten = $3, updated_at = now() where name = $1', [NAME, String(position), total]);
+      const done = position >= BigInt(head?.head ?? 0);
+      if (done) await releaseLedgerChain(client, NAME);
+      else await holdLedgerChain(client, NAME, position);
       await client.query('commit');
       return { position, head: BigInt(head?.head ?? 0), rewritten: total };
     } catch (error) {
@@ -122,6 +131,13 @@ export class LegacyEventSealer {
         [customerId, NAME],
       );
       const rewritten = await this.rewrite(client, rows);
+      if (rewritten > 0) {
+        // Events the migration had not reached may be chained already: the chain is cut just
+        // before the first one rewritten and made again over the sealed bytes.
+        const name = `seal-customer-${customerId}`;
+        await holdLedgerChain(client, name, BigInt(rows[0]!.position) - 1n);
+        await releaseLedgerChain(client, name);
+      }
       await client.query('commit');
       return rewritten;
     } catch (error) {
