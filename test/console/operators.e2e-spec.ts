@@ -130,4 +130,23 @@ describe('console: operators', () => {
     await page.getByRole('heading', { name: 'Not available' }).waitFor();
     await context.close();
   });
+
+  it('verifies the ledger from the Integrity screen and shows the report', async () => {
+    const { context, page } = await signIn(KEYS.ADMIN);
+    await page.getByRole('navigation').getByRole('link', { name: 'Integrity' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Integrity' }).waitFor();
+    await page.getByRole('button', { name: 'Verify ledger' }).click();
+    const report = page.getByRole('region', { name: 'Integrity report' });
+    await report.getByText('Verified', { exact: true }).waitFor();
+    const api = (await (await fetch(`${server.baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEYS.ADMIN}` },
+      body: JSON.stringify({ query: '{ verifyLedger { verified head digest } }' }),
+    })).json()) as { data: { verifyLedger: { verified: boolean; head: string; digest: string } } };
+    expect(api.data.verifyLedger.verified).toBe(true);
+    const text = await report.innerText();
+    expect(text).toContain(api.data.verifyLedger.digest.slice(0, 16));
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await context.close();
+  });
 });

@@ -14,6 +14,7 @@ const ErrorCostsScreen = lazy(() => import('./error-costs/error-costs.screen.js'
 const CostPoliciesScreen = lazy(() => import('./cost-policies/cost-policies.screen.js'));
 const CalendarsScreen = lazy(() => import('./calendars/calendars.screen.js'));
 const WebhooksScreen = lazy(() => import('./webhooks/webhooks.screen.js'));
+const IntegrityScreen = lazy(() => import('./integrity/integrity.screen.js'));
 
 interface Props {
   client: Client;
@@ -40,6 +41,7 @@ export function App({ client, viewer, signOut }: Props) {
               <Route path="/cost-policies" element={allowed('/cost-policies', <CostPoliciesScreen />)} />
               <Route path="/calendars" element={allowed('/calendars', <CalendarsScreen viewer={viewer} />)} />
               <Route path="/webhooks" element={allowed('/webhooks', <WebhooksScreen />)} />
+              <Route path="/integrity" element={allowed('/integrity', <IntegrityScreen />)} />
               <Route path="/welcome" element={<NoScreens viewer={viewer} />} />
               <Route path="*" element={<NotFound />} />
             </Routes>

@@ -20,8 +20,8 @@ export default function IntegrityScreen() {
       </button>
       {problem && <p className="field-error">{problem.message}</p>}
       {report && (
-        <section aria-label="Integrity report" className="panel" role="status">
-          <p>
+        <section aria-label="Integrity report" className="panel">
+          <p role="status">
             <span className={`badge ${report.verified ? 'ok' : 'danger'}`}>{report.verified ? 'Verified' : 'Does not verify'}</span>
           </p>
           <dl className="report">

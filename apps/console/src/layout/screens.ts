@@ -17,6 +17,7 @@ export const SCREENS: readonly Screen[] = [
   { label: 'Cost policies', path: '/cost-policies', roles: ['FINANCE', 'ADMIN'] },
   { label: 'Calendars', path: '/calendars', roles: ['FINANCE', 'ADMIN'] },
   { label: 'Webhooks', path: '/webhooks', roles: ['ADMIN'] },
+  { label: 'Integrity', path: '/integrity', roles: ['ADMIN'] },
   { label: 'Explorer', path: '/graphiql', roles: ['AGENT', 'FINANCE', 'INTEGRATION', 'ADMIN'], external: true },
 ];
 
