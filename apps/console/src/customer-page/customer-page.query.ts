@@ -51,12 +51,18 @@ export interface OpenPromise {
   kind: PromiseKind;
   dueBy: string;
   atRisk: boolean;
+  risk: RiskLevel;
+  paused: boolean;
+  pausedSeconds: number;
+  calendar: { id: string; name: string } | null;
   status: string;
   amendments: number;
   version: number;
 }
 
-const PROMISE_FIELDS = 'id description kind dueBy atRisk status amendments version';
+export type RiskLevel = 'ON_TRACK' | 'AT_RISK' | 'CRITICAL' | 'BREACHED' | 'PAUSED' | 'SETTLED';
+
+const PROMISE_FIELDS = 'id description kind dueBy atRisk risk paused pausedSeconds calendar { id name } status amendments version';
 
 export const OpenPromises: TypedDocumentNode<
   { customer: { id: string; promises: { totalCount: number; nodes: OpenPromise[] } } | null },
@@ -125,7 +131,7 @@ type Changed = { id: string; status: string; version: number };
 
 export const MakePromise: TypedDocumentNode<
   { makePromise: Changed },
-  { input: { customerId: string; kind: PromiseKind; description: string; dueBy: string } }
+  { input: { customerId: string; kind: PromiseKind; description: string; dueBy?: string; calendarId?: string; dueInBusinessHours?: number } }
 > = gql`
   mutation MakePromise($input: MakePromiseInput!) {
     makePromise(input: $input) { id status version }
@@ -156,6 +162,18 @@ export const AmendPromise: TypedDocumentNode<
 export const ReleasePromise: TypedDocumentNode<{ releasePromise: Changed }, { input: { id: string; expectedVersion: number; reason: string } }> = gql`
   mutation ReleasePromise($input: ReleasePromiseInput!) {
     releasePromise(input: $input) { id status version }
+  }
+`;
+
+export const PausePromise: TypedDocumentNode<{ pausePromise: Changed }, { input: { id: string; expectedVersion: number; reason: string } }> = gql`
+  mutation PausePromise($input: PausePromiseInput!) {
+    pausePromise(input: $input) { id status version }
+  }
+`;
+
+export const ResumePromise: TypedDocumentNode<{ resumePromise: Changed }, { input: { id: string; expectedVersion: number } }> = gql`
+  mutation ResumePromise($input: ResumePromiseInput!) {
+    resumePromise(input: $input) { id status version }
   }
 `;
 

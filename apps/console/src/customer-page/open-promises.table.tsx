@@ -10,7 +10,8 @@ import { NewPromiseDialog } from './new-promise.dialog.js';
 import { PromiseActionDialog, type PromiseAction } from './promise-action.dialog.js';
 
 const PAGE = 50;
-const ACTIONS: readonly PromiseAction[] = ['Keep', 'Break', 'Amend', 'Release'];
+// Pause or Resume, whichever the promise's clock allows.
+const actionsFor = (promise: OpenPromise): readonly PromiseAction[] => ['Keep', 'Break', 'Amend', promise.paused ? 'Resume' : 'Pause', 'Release'];
 
 interface Props {
   customerId: string;
@@ -141,7 +142,7 @@ const PromiseRow = memo(
           {promise.amendments > 0 && <div className="secondary-text">amended {promise.amendments}×</div>}
         </td>
         <td>
-          <Countdown dueBy={promise.dueBy} asOf={asOf} />
+          {promise.paused ? <span className="countdown">clock stopped</span> : <Countdown dueBy={promise.dueBy} asOf={asOf} />}
         </td>
         <td>
           <RiskBadge promise={promise} asOf={asOf} />
@@ -149,7 +150,7 @@ const PromiseRow = memo(
         {canAct && (
           <td>
             <div className="actions">
-              {ACTIONS.map((action) => (
+              {actionsFor(promise).map((action) => (
                 <button key={action} type="button" className="secondary" onClick={() => open(action, promise)}>
                   {action}
                 </button>
@@ -167,6 +168,8 @@ const PromiseRow = memo(
     before.promise.id === after.promise.id &&
     before.promise.version === after.promise.version &&
     before.promise.atRisk === after.promise.atRisk &&
+    before.promise.risk === after.promise.risk &&
+    before.promise.paused === after.promise.paused &&
     before.promise.dueBy === after.promise.dueBy &&
     before.promise.description === after.promise.description,
 );

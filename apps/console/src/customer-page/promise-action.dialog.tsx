@@ -2,16 +2,18 @@ import { useState } from 'react';
 import { useMutation } from 'urql';
 import { apiProblem, isStale, type ApiProblem } from '../shared/api-errors.js';
 import { formatDateTime, fromLocalInput } from '../shared/format.js';
-import { AmendPromise, BreakPromise, KeepPromise, ReleasePromise, type OpenPromise } from './customer-page.query.js';
+import { AmendPromise, BreakPromise, KeepPromise, PausePromise, ReleasePromise, ResumePromise, type OpenPromise } from './customer-page.query.js';
 import { ActionDialog } from '../shared/action-dialog.js';
 import { LabelledField } from '../shared/labelled-field.js';
 
-export type PromiseAction = 'Keep' | 'Break' | 'Amend' | 'Release';
+export type PromiseAction = 'Keep' | 'Break' | 'Amend' | 'Pause' | 'Resume' | 'Release';
 
 const TITLES: Record<PromiseAction, { title: string; submit: string }> = {
   Keep: { title: 'Keep promise', submit: 'Mark kept' },
   Break: { title: 'Break promise', submit: 'Mark broken' },
   Amend: { title: 'Amend promise', submit: 'Save new due date' },
+  Pause: { title: 'Pause promise', submit: 'Pause the clock' },
+  Resume: { title: 'Resume promise', submit: 'Resume the clock' },
   Release: { title: 'Release promise', submit: 'Release' },
 };
 
@@ -35,7 +37,9 @@ export function PromiseActionDialog({ action, promise, current, onDone, onStale,
   const [breakIt, runBreak] = useMutation(BreakPromise);
   const [amend, runAmend] = useMutation(AmendPromise);
   const [release, runRelease] = useMutation(ReleasePromise);
-  const busy = keep.fetching || breakIt.fetching || amend.fetching || release.fetching;
+  const [pause, runPause] = useMutation(PausePromise);
+  const [resume, runResume] = useMutation(ResumePromise);
+  const busy = keep.fetching || breakIt.fetching || amend.fetching || release.fetching || pause.fetching || resume.fetching;
   const [stale, setStale] = useState(false);
   // The agent decided on what the row showed when the dialog opened; once told it changed, on the reloaded promise.
   const shown = stale ? (current ?? promise) : promise;
@@ -53,6 +57,12 @@ export function PromiseActionDialog({ action, promise, current, onDone, onStale,
         break;
       case 'Release':
         result = await runRelease({ input: { id, expectedVersion, reason: text } });
+        break;
+      case 'Pause':
+        result = await runPause({ input: { id, expectedVersion, reason: text } });
+        break;
+      case 'Resume':
+        result = await runResume({ input: { id, expectedVersion } });
         break;
       case 'Amend': {
         const iso = fromLocalInput(dueBy);
@@ -94,9 +104,13 @@ export function PromiseActionDialog({ action, promise, current, onDone, onStale,
           {(control) => <input {...control} type="datetime-local" value={dueBy} onChange={(event) => setDueBy(event.target.value)} />}
         </LabelledField>
       )}
-      <LabelledField label={reasonLabel} error={problem?.fields[reasonField]}>
-        {(control) => <textarea {...control} rows={2} value={text} onChange={(event) => setText(event.target.value)} />}
-      </LabelledField>
+      {action === 'Resume' ? (
+        <p>The clock runs again and the due date moves later by the time paused{shown.calendar ? ` (business time on ${shown.calendar.name})` : ''}.</p>
+      ) : (
+        <LabelledField label={reasonLabel} error={problem?.fields[reasonField]} hint={action === 'Pause' ? 'Why the clock stops, e.g. waiting on the customer.' : undefined}>
+          {(control) => <textarea {...control} rows={2} value={text} onChange={(event) => setText(event.target.value)} />}
+        </LabelledField>
+      )}
     </ActionDialog>
   );
 }
