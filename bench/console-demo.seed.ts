@@ -51,6 +51,21 @@ export async function seedDemoData(caller: LedgerCaller, now = Date.now()): Prom
     `mutation ($input: SetErrorCostPolicyInput!) { setErrorCostPolicy(input: $input) { effectiveFrom } }`,
     { input: { customerKind: 'RESELLER', errorType: 'SHIPPING', costPerError: { amount: '120.00', currency: 'EUR' }, effectiveFrom: iso(now - 200 * DAY) } },
   );
+  await call(`mutation ($input: SetBusinessCalendarInput!) { setBusinessCalendar(input: $input) { id } }`, {
+    input: {
+      id: 'support-berlin',
+      name: 'Support desk Berlin',
+      timeZone: 'Europe/Berlin',
+      hours: ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'].flatMap((day) => [
+        { day, opens: '08:00', closes: '12:30' },
+        { day, opens: '13:30', closes: '17:00' },
+      ]),
+      holidays: ['2026-12-24', '2026-12-25', '2026-12-31'],
+    },
+  });
+  await call(`mutation ($input: CreateWebhookInput!) { createWebhook(input: $input) { secret } }`, {
+    input: { url: 'http://127.0.0.1:9/promise-ledger', events: ['PROMISE_BROKEN', 'PROMISE_AT_RISK', 'PROMISE_CRITICAL'] },
+  });
   for (const [index, customer] of CUSTOMERS.entries()) {
     await call(`mutation ($input: RegisterCustomerInput!) { registerCustomer(input: $input) { id } }`, { input: customer });
     const count = index === 0 ? PROMISES.length : 2 + (index % 3);

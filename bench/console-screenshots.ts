@@ -51,6 +51,13 @@ try {
   await shoot('error-costs', (p) => p.getByRole('heading', { level: 1, name: 'Error costs' }).waitFor());
   await page.goto('/cost-policies');
   await shoot('cost-policies', (p) => p.getByRole('heading', { level: 1, name: 'Cost policies' }).waitFor());
+  await page.goto('/calendars');
+  await shoot('calendars', (p) => p.getByRole('heading', { level: 1, name: 'Calendars' }).waitFor());
+  await page.goto('/webhooks');
+  await shoot('webhooks', (p) => p.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor());
+  await page.goto('/integrity');
+  await page.getByRole('button', { name: 'Verify ledger' }).click();
+  await shoot('integrity', (p) => p.getByRole('region', { name: 'Integrity report' }).waitFor());
   await page.goto('/graphiql');
   await shoot('explorer', async (p) => {
     await p.getByRole('button', { name: /execute query/i }).click();
