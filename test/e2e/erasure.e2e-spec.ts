@@ -151,6 +151,9 @@ describe('forgetCustomer', () => {
     // THE test: no row of any table holds the erased strings, in clear or hex.
     expect(await scanEveryTable(server.pool, erased)).toEqual([]);
     expect((await scanEveryTable(server.pool, kept)).length).toBeGreaterThan(0);
+    // The hash chain covers the ciphertext: destroying a key leaves it verifying.
+    const verified = (await run('ADMIN', '{ verifyLedger { verified problem } }')).verifyLedger;
+    expect(verified).toEqual({ verified: true, problem: null });
 
     // Re-sending the ERP batch (and the registration under a new external id) brings nothing back.
     expect((await run('INTEGRATION', APPEND, { input: batch })).appendEvents.results.map((r: { outcome: string }) => r.outcome)).toEqual(['DUPLICATE', 'DUPLICATE']);
