@@ -47,7 +47,7 @@ in ${fmt(report.elapsedSeconds)} s. Sections run: ${report.sections.join(', ')}$
 
 ${figuresTable(report.figures)}
 
-## Targets (issue 8; soak: issue 12)
+## Targets (issue 8, then 12, 14–18 as marked)
 
 ${targetsTable(report.targets)}
 

@@ -24,7 +24,7 @@ export interface Figure {
 
 /** The targets of issue 8, in its order, then the soak's of issue 12. */
 export const TARGETS = {
-  'store.sequential': { section: 'store', text: 'Sequential single-event appends ≥ 3× Emmett' },
+  'store.sequential': { section: 'store', text: 'Sequential single-event appends ≥ 3× Emmett (issue 8; restated against the floor by issue 18, below)' },
   'store.writers16': { section: 'store', text: '16 concurrent writers, single events ≥ 5,000 events/s' },
   'store.batch1000': { section: 'store', text: 'Batches of 1,000 events ≥ 50,000 events/s' },
   'graphql.appendEvents': { section: 'graphql', text: '`appendEvents` over GraphQL, batches of 1,000, validated and idempotent ≥ 10,000 events/s' },
@@ -46,6 +46,20 @@ export const TARGETS = {
   'soak.errors': { section: 'soak', text: 'Issue 12 — soak (`npm run bench -- soak`, 10 minutes of mixed traffic): errors = 0' },
   'soak.rssSlope': { section: 'soak', text: 'Issue 12 — soak: server RSS slope after warm-up ≤ 1 MB/min' },
   'soak.p99Slope': { section: 'soak', text: 'Issue 12 — soak: p99 latency slope across windows ≤ 1 ms/min' },
+  'perf3.makePromise': { section: 'graphql', text: 'Issue 18 — `makePromise` req/s ≥ 0.25× bare Apollo `{ hello }` (same run)' },
+  'perf3.makePromiseP99': { section: 'graphql', text: 'Issue 18 — `makePromise` p99 ≤ 3× bare Apollo `{ hello }` p99 (same run)' },
+  'perf3.appendEvents': { section: 'graphql', text: 'Issue 18 — `appendEvents`, batches of 1,000, waiting for the read models ≥ 25,000 events/s' },
+  'perf3.import': { section: 'import', text: 'Issue 18 — `ledger import` ≥ 0.5× the raw bulk append of the same events (same run)' },
+  'perf3.rebuild': { section: 'scale', text: 'Issue 18 — projection rebuild ≥ 0.5× `readAll` of the same log (same run, largest size run)' },
+  'perf3.wholeHistoryMonth': { section: 'scale', text: 'Issue 18 — whole-history `errorCosts(groupBy: MONTH)` latency at 1M vs 10k events ≤ 1.5× (`asOf` still exact)' },
+  'perf3.ledgerCacheOff': { section: 'graphql', text: 'Issue 18 — customer-ledger query, read cache off, ≥ 0.6× bare Apollo making two PostgreSQL round trips' },
+  'perf3.promisesPage': { section: 'graphql', text: 'Issue 18 — `promises` page ≥ 0.6× bare Apollo making two PostgreSQL round trips' },
+  'perf3.rss': { section: 'graphql', text: 'Issue 18 — server RSS peak under the batch load < 250 MB' },
+  'perf3.storeFloor': { section: 'store', text: 'Issue 18 — store: sequential single-event appends ≥ 0.9× the one-row-INSERT floor (same run)' },
+  'perf3.storeBatchEmmett': { section: 'store', text: 'Issue 18 — store: batches of 1,000 events ≥ 3× Emmett (same run)' },
+  'perf3.tracingOff': { section: 'graphql', text: 'Issue 18 — tracing off costs nothing measurable: `makePromise` with the OpenTelemetry SDK absent vs present-but-unconfigured within noise (≥ 0.95×)' },
+  'perf3.scale10mLedger': { section: 'scale', text: 'Issue 18 — opt-in (`scale --events=10m`): customer-ledger query at 10M vs 10k events ≤ 1.2×' },
+  'perf3.scale10mMonth': { section: 'scale', text: 'Issue 18 — opt-in (`scale --events=10m`): `MONTH` error-cost report at 10M vs 10k events ≤ 1.2×' },
 } as const satisfies Record<string, { section: SectionName | undefined; text: string }>;
 export type TargetId = keyof typeof TARGETS;
 
