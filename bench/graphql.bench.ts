@@ -5,7 +5,7 @@ import { startApi, type ApiProcess } from './api-process.js';
 import { freePort, scratchDatabase } from './bench-database.js';
 import { eachLimited, gql, schemaEntries } from './graphql-client.js';
 import { load, type LoadResult } from './http-load.js';
-import { emptyResult, fmt, fmtMs, fmtRatio, type Figure, type SectionResult, type TargetResult } from './report.js';
+import { emptyResult, fmt, fmtMs, fmtRatio, fmtX, judge, type Figure, type SectionResult, type TargetResult } from './report.js';
 
 export interface GraphqlOptions {
   quick: boolean;
@@ -311,6 +311,21 @@ export async function graphqlBench(serverUrl: string, options: GraphqlOptions): 
     ledger ? { id: 'graphql.ledgerP99', verdict: ledger.p99 < 50 ? 'met' : 'missed', measured: `p99 ${fmtMs(ledger.p99)} (${CONNECTIONS} connections)` } : unavailable('graphql.ledgerP99'),
     make ? { id: 'graphql.makePromiseP99', verdict: make.p99 < 100 ? 'met' : 'missed', measured: `p99 ${fmtMs(make.p99)} at ${fmt(make.rps)} req/s (${CONNECTIONS} connections)` } : unavailable('graphql.makePromiseP99'),
   );
+  // Issue 18: every target a ratio to a baseline of the same run.
+  const page = byName('`promises(filter:');
+  const batches = [...ran.entries()].filter(([name]) => name.startsWith('`appendEvents')).map(([, r]) => r);
+  const ratioTo = (r: LoadResult, base: LoadResult) => `${fmtX(r.rps / base.rps)} (${fmt(r.rps)} vs ${fmt(base.rps)} req/s)`;
+  result.targets.push(
+    make ? judge('perf3.makePromise', make.rps >= 0.25 * hello.rps && make.errors === 0, `${ratioTo(make, hello)}, ${make.errors} errors`) : unavailable('perf3.makePromise'),
+    make ? judge('perf3.makePromiseP99', make.p99 <= 3 * hello.p99, `${fmtX(make.p99 / hello.p99)} (p99 ${fmtMs(make.p99)} vs ${fmtMs(hello.p99)})`) : unavailable('perf3.makePromiseP99'),
+    append ? judge('perf3.appendEvents', append.rps * BATCH >= 25_000 && append.errors === 0, `${fmt(append.rps * BATCH)} events/s, ${append.errors} errors (${BATCH_CONNECTIONS} connections)`) : unavailable('perf3.appendEvents'),
+    uncached ? judge('perf3.ledgerCacheOff', uncached.rps >= 0.6 * twoQueries.rps, `${ratioTo(uncached, twoQueries)}; p99 ${fmtMs(uncached.p99)} vs ${fmtMs(twoQueries.p99)}`) : { id: 'perf3.ledgerCacheOff', verdict: 'not run', measured: options.quick ? 'quick run leaves the cache-off scenario out' : 'its scenario did not run' },
+    page ? judge('perf3.promisesPage', page.rps >= 0.6 * twoQueries.rps, `${ratioTo(page, twoQueries)}; p99 ${fmtMs(page.p99)} vs ${fmtMs(twoQueries.p99)}`) : unavailable('perf3.promisesPage'),
+  );
+  if (batches.length) {
+    const peak = Math.max(...batches.map((r) => r.peakRssMb));
+    result.targets.push(judge('perf3.rss', peak < 250, `peak ${fmt(peak)} MB over the ${batches.length} batch scenarios (bare Apollo taking the same batches: ${fmt(accept.peakRssMb)} MB)`));
+  }
   if (ran.size) {
     const errors = [...ran.values()].reduce((n, r) => n + r.errors, 0);
     const peak = Math.max(...[...ran.values()].map((r) => r.peakRssMb));

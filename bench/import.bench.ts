@@ -8,7 +8,7 @@ import { ANY, PostgresEventStore, eventStoreMigrations, type StreamAppend } from
 import { createPool, runMigrations } from '#libs/postgres';
 import { BENCH_KEY, startApi } from './api-process.js';
 import { scratchDatabase } from './bench-database.js';
-import { emptyResult, fmt, fmtRatio, type SectionResult } from './report.js';
+import { emptyResult, fmt, fmtRatio, judge, type SectionResult } from './report.js';
 
 export interface ImportOptions {
   quick: boolean;
@@ -167,6 +167,7 @@ export async function importBench(serverUrl: string, options: ImportOptions): Pr
         ratio: fmtRatio(rate, raw, 'events/s'),
       });
       if (!ok) result.notes.push(`import: ${label}: expected ${fmt(lines)} ${expect} and exit 0, got: ${run.summary}`);
+      if (expect === 'appended') result.targets.push(judge('perf3.import', ok && rate >= 0.5 * raw, `${fmtRatio(rate, raw, 'of the raw append')} (${fmt(rate)} vs ${fmt(raw)} events/s${ok ? '' : `; the import did not succeed: ${run.summary}`})`));
     }
     result.notes.push(
       'import: the export holds, per customer, its registration, 40 promises made, 32 of them kept or broken later in the file, and 27 errors; ' +
