@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { keptRate, type CustomerKind } from '#libs/domain';
 import { columnList } from '../../sql/row-batch.writer.js';
-import { Where } from '../shared/query-sql.js';
+import { Where, queryPrepared } from '../shared/query-sql.js';
 import { CUSTOMER_COLUMNS, toCustomer, type CustomerRow, type CustomerView } from '../customers/customer.rows.js';
 
 /** The promise ledger of a customer, a customer kind or the brand. */
@@ -74,7 +74,8 @@ export class PromiseLedgerQueries implements PromiseLedgerReads {
 
   async customerWithLedger(customerId: string): Promise<{ customer: CustomerView; ledger: LedgerView } | null> {
     const where = new Where().add((p) => `customer_id = ${p}`, customerId);
-    const { rows } = await this.pool.query<CustomerRow & LedgerRow>(
+    const { rows } = await queryPrepared<CustomerRow & LedgerRow>(
+      this.pool,
       `select customer.*, ledger.*
          from (select ${CUSTOMER_COLUMN_LIST} from rm_customers where id = $1) customer
         cross join (${ledgerSql(where, NOW)}) ledger`,
@@ -109,7 +110,7 @@ export class PromiseLedgerQueries implements PromiseLedgerReads {
   }
 
   private async ledger(where: Where, asOf?: Date): Promise<LedgerView> {
-    const { rows } = await this.pool.query<LedgerRow>(ledgerSql(where, asOf ? `${where.push(asOf)}::timestamptz` : NOW), where.params);
+    const { rows } = await queryPrepared<LedgerRow>(this.pool, ledgerSql(where, asOf ? `${where.push(asOf)}::timestamptz` : NOW), where.params);
     return toLedger(rows[0]!, asOf ?? new Date());
   }
 }

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { Where, pageOf, type Page, type PageArgs } from '../shared/query-sql.js';
+import { Where, pageOf, queryPrepared, type Page, type PageArgs } from '../shared/query-sql.js';
 import { CUSTOMER_COLUMNS, toCustomer, type CustomerRow, type CustomerView } from '../customers/customer.rows.js';
 import { toPromise, type PromiseFilterInput, type PromiseRow, type PromiseView } from './promise.rows.js';
 
@@ -101,7 +101,7 @@ export class PromiseQueries implements PromiseReads {
   constructor(private readonly pool: pg.Pool) {}
 
   async promise(id: string): Promise<PromiseView | null> {
-    const { rows } = await this.pool.query<PromiseRow>('select * from rm_promises where id = $1', [id]);
+    const { rows } = await queryPrepared<PromiseRow>(this.pool, 'select * from rm_promises where id = $1', [id]);
     return rows[0] ? toPromise(rows[0]) : null;
   }
 

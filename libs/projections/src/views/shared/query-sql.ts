@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { formatMoney, type MoneyJson } from '#libs/domain';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -18,6 +19,36 @@ export interface PageArgs {
 }
 
 export const money = (minor: string | bigint, currency: string): Money => formatMoney({ minor: BigInt(minor), currency });
+
+const statementNames = new Map<string, string>();
+let statementGeneration = 0;
+
+/**
+ * Runs a read as a named statement: each session parses and plans its text once (planning cost
+ * more than running these reads), then only binds and executes it. The name comes from the text,
+ * so a query built the same way each time is prepared once per session.
+ */
+export async function queryPrepared<Row extends pg.QueryResultRow>(pool: pg.Pool, text: string, values: unknown[]): Promise<pg.QueryResult<Row>> {
+  const run = () => {
+    let name = statementNames.get(text);
+    if (name === undefined) {
+      if (statementNames.size >= 1_000) statementNames.clear();
+      name = `ledger_read_${statementGeneration}_${createHash('sha1').update(text).digest('base64url')}`;
+      statementNames.set(text, name);
+    }
+    return pool.query<Row>({ name, text, values });
+  };
+  try {
+    return await run();
+  } catch (error) {
+    // "cached plan must not change result type": a table's columns changed under a session's
+    // statement (a migration by a newer server); prepare every statement anew under new names.
+    if ((error as { code?: string }).code !== '0A000') throw error;
+    statementGeneration++;
+    statementNames.clear();
+    return run();
+  }
+}
 
 /** Builds a parameterised WHERE clause. */
 export class Where {
@@ -70,7 +101,8 @@ export async function pageOf<Row extends pg.QueryResultRow, T>(
   }
   where.params.push(args.first + 1);
   // A scalar count beside the page: an empty page is one row holding the count (page_row is null).
-  const { rows } = await pool.query<Row & { page_total_count: number; page_row: true | null }>(
+  const { rows } = await queryPrepared<Row & { page_total_count: number; page_row: true | null }>(
+    pool,
     `select total.page_total_count, page.*${page.join ? `, ${page.join.columns}` : ''}
        from (${countSql}) total
        left join lateral (select ${page.columns ?? '*'}, true as page_row from ${table} ${where}
