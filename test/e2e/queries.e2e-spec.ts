@@ -33,6 +33,17 @@ const ledger = async (customerId: string, asOf?: string) =>
     id: customerId,
     asOf,
   })).customer.ledger;
+/** Read-model queries run so far (the ledger_read_queries_total metric), by what they read. */
+const readQueries = async () => {
+  const text = await (await fetch(`${server.baseUrl}/metrics`)).text();
+  const count = (query: string) => Number(new RegExp(`ledger_read_queries_total{query="${query}"} (\\d+)`).exec(text)?.[1] ?? 0);
+  return {
+    customers: count('customersByIds') + count('customer'),
+    promises: count('promises'),
+    customerLedger: count('customerLedger'),
+    customerWithLedger: count('customerWithLedger'),
+  };
+};
 const setPolicy = (customerKind: string, errorType: string, amount: string, effectiveFrom: string, currency = 'USD') =>
   ok('mutation($i: SetErrorCostPolicyInput!) { setErrorCostPolicy(input: $i) { effectiveFrom } }', {
     i: { customerKind, errorType, costPerError: { amount, currency }, effectiveFrom },
@@ -208,21 +219,44 @@ describe('lists and timeline', () => {
     expect(t.pageInfo.hasNextPage).toBe(false);
   });
 
-  it('loads the customers of a page of promises in one query (DataLoader)', async () => {
+  it('reads the customers of a page of promises with the page: one query in all, none per customer', async () => {
     const ids = [];
     for (let i = 0; i < 8; i++) ids.push(await customer('END_USER', `Loader ${i}`));
-    for (const id of ids) await promise(id, { description: `loader-${randomUUID()}` });
-    const counts = async () => {
-      const text = await (await fetch(`${server.baseUrl}/metrics`)).text();
-      const count = (query: string) => Number(new RegExp(`ledger_read_queries_total{query="${query}"} (\\d+)`).exec(text)?.[1] ?? 0);
-      return { customers: count('customersByIds') + count('customer'), promises: count('promises') };
-    };
-    const before = await counts();
-    const res = await ok('{ promises(first: 8, filter: { status: OPEN, kind: DELIVERY }) { nodes { customer { id name } } } }');
-    expect(res.promises.nodes).toHaveLength(8);
-    const after = await counts();
+    const kind = 'BILLING';
+    const tag = `loader-${randomUUID()}`;
+    for (const id of ids) await promise(id, { kind, description: tag });
+    const before = await readQueries();
+    const res = await ok(`{ promises(first: 8, filter: { status: OPEN, kind: ${kind} }) { totalCount nodes { description customer { id name } } } }`);
+    const after = await readQueries();
+    const mine = res.promises.nodes.filter((n: { description: string }) => n.description === tag);
+    expect(mine.map((n: { customer: { id: string; name: string } }) => n.customer)).toEqual(ids.map((id, i) => ({ id, name: `Loader ${i}` })));
     expect(after.promises - before.promises).toBe(1);
-    expect(after.customers - before.customers).toBe(1);
+    expect(after.customers - before.customers).toBe(0);
+    // A promise read on its own still finds its customer (through the per-request loader).
+    const one = await ok('query($id: ID!) { promise(id: $id) { customer { id name } } }', { id: (await ok('{ promises(first: 1, filter: { status: OPEN, kind: BILLING }) { nodes { id } } }')).promises.nodes[0].id });
+    expect(one.promise.customer).toEqual(expect.objectContaining({ id: expect.any(String), name: expect.any(String) }));
+  });
+
+  it("reads a customer and its ledger now in one query, the same ledger as asked apart; asOf still reads it as of then", async () => {
+    const c = await customer('RESELLER', 'Ledger In One');
+    const [p1, p2] = [await promise(c), await promise(c)];
+    await promise(c);
+    await act('keepPromise', 'KeepPromiseInput', { id: p1, evidence: 'done' });
+    await act('breakPromise', 'BreakPromiseInput', { id: p2, reason: 'late' });
+    const before = await readQueries();
+    const both = (await ok('query($id: ID!) { customer(id: $id) { id name kind ledger { made open kept broken released keptRate neverBroken lastBrokenAt keptStreak asOf } } }', { id: c })).customer;
+    const after = await readQueries();
+    expect(after.customerWithLedger - before.customerWithLedger).toBe(1);
+    expect(after.customers - before.customers).toBe(0);
+    expect(after.customerLedger - before.customerLedger).toBe(0);
+    expect(both).toMatchObject({ id: c, name: 'Ledger In One', kind: 'RESELLER' });
+    const apart = await ledger(c, undefined);
+    expect({ ...both.ledger, asOf: undefined }).toEqual({ ...apart, asOf: undefined });
+    expect(both.ledger).toMatchObject({ made: 3, open: 1, kept: 1, broken: 1, released: 0, neverBroken: false, keptStreak: 0 });
+    expect(Number.isNaN(Date.parse(both.ledger.asOf))).toBe(false);
+    const then = (await ok('query($id: ID!, $t: DateTime) { customer(id: $id) { ledger { made } past: ledger(asOf: $t) { made } } }', { id: c, t: '2000-01-01T00:00:00.000Z' })).customer;
+    expect(then).toEqual({ ledger: { made: 3 }, past: { made: 0 } });
+    expect((await ok('{ customer(id: "no-such-customer") { id ledger { made } } }')).customer).toBeNull();
   });
 });
 

@@ -4,7 +4,7 @@ import { Args, Context, Float, ID, Int, Mutation, Parent, Query, ResolveField, R
 import { CommandBus } from '@nestjs/cqrs';
 import { CLOCK, DecideCommand, ID_GENERATOR, type AggregateCommand, type IdGenerator } from '#libs/application';
 import type { Clock } from '#libs/domain';
-import type { PromiseView, ReadSide } from '#libs/projections';
+import type { CustomerView, PromiseView, ReadSide } from '#libs/projections';
 import { BusinessCalendar } from '../calendars/business-calendar.type.js';
 import { PromiseClockFigures } from './promise-clock.figures.js';
 import { READ_SIDE } from '../common/read-side.token.js';
@@ -54,9 +54,12 @@ export class PromiseResolver {
     return toConnection(await this.readSide.promises.promises({ filter: filter ?? undefined, first: pageSize(first), after: after ?? undefined }));
   }
 
+  // No parameter decorators: Nest then hands graphql this method as it is, instead of running
+  // its context creator and the global pipe for each promise of a page. A page brings its
+  // customers (read in the same statement); a promise from elsewhere loads its own.
   @ResolveField(() => Customer)
-  customer(@Parent() promise: CustomerPromise, @Context() context: GraphqlContext) {
-    return context.loaders.customer.load(promise.customerId);
+  customer(promise: CustomerPromise & { customer?: CustomerView | null }, _args: unknown, context: GraphqlContext) {
+    return promise.customer !== undefined ? promise.customer : context.loaders.customer.load(promise.customerId);
   }
 
   @ResolveField(() => BusinessCalendar, { nullable: true, description: "the calendar the promise's clock follows, at the version it was made with; null: around the clock" })

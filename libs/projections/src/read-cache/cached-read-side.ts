@@ -43,6 +43,9 @@ export class CachedReadSide implements ReadSide {
     this.ledgers = {
       customerLedger: (customerId, asOf) =>
         cache.answer('customerLedger', [customerId, asOf], () => l.customerLedger(customerId, asOf), asOf ? undefined : asOfVersion),
+      customerWithLedger: (customerId) =>
+        cache.answer('customerWithLedger', [customerId], () => l.customerWithLedger(customerId), (found, readAt) =>
+          found && { customer: found.customer, ledger: asOfVersion(found.ledger, readAt) }),
       brandLedger: (args) => cache.answer('brandLedger', [args], () => l.brandLedger(args), args.asOf ? undefined : asOfVersion),
     };
     this.errorCosts = {

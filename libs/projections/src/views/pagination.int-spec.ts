@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import type pg from 'pg';
+import pg from 'pg';
 import { summarizeEvent, type LedgerEvent } from '#libs/domain';
 import { withLedgerLog as withLog } from '../../test/fixtures/ledger-log.fixture.js';
 import { CustomerQueries } from './customers/customer.queries.js';
+import { PromiseQueries } from './promises/promise.queries.js';
 import type { Page } from './shared/query-sql.js';
 
 /** Follows endCursor to the end; every page must agree on totalCount. */
@@ -185,5 +186,30 @@ describe('pagination', () => {
       expect(found.map((c) => c?.id ?? null)).toEqual([b, null, a, b]);
       expect(found[0]).toMatchObject({ kind: 'RESELLER' });
       expect(statements).toBe(1);
+    }));
+
+  it('reads as named statements, prepared once per session, and prepares them anew when a table changes under them', () =>
+    withLog(async (log) => {
+      const c = await log.customer();
+      const p = await log.promise(c, '2026-03-01T00:00:00.000Z');
+      await log.project();
+      // One session, so the statements it prepared are the ones it lists.
+      const session = new pg.Pool({ ...log.pool.options, max: 1 });
+      try {
+        const promises = new PromiseQueries(session);
+        const prepared = async () =>
+          (await session.query<{ n: number }>(`select count(*)::int as n from pg_prepared_statements where name like 'ledger_read_%'`)).rows[0]!.n;
+        expect((await promises.promise(p))?.id).toBe(p);
+        expect((await promises.promises({ filter: { customerId: c }, first: 5 })).totalCount).toBe(1);
+        expect(await prepared()).toBe(2);
+        expect((await promises.promises({ filter: { customerId: c }, first: 5 })).totalCount).toBe(1);
+        expect(await prepared()).toBe(2);
+        // A newer server's migration adds a column: `select *` of a prepared statement changes its result type.
+        await log.pool.query('alter table rm_promises add column later_column int');
+        expect((await promises.promise(p))?.id).toBe(p);
+        expect((await promises.promises({ filter: { customerId: c }, first: 5 })).nodes.map((n) => n.id)).toEqual([p]);
+      } finally {
+        await session.end();
+      }
     }));
 });

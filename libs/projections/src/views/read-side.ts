@@ -52,6 +52,7 @@ export function aroundEachQuery(inner: ReadSide, around: AroundQuery): ReadSide 
     },
     ledgers: {
       customerLedger: (customerId, asOf) => around('customerLedger', () => l.customerLedger(customerId, asOf)),
+      customerWithLedger: (customerId) => around('customerWithLedger', () => l.customerWithLedger(customerId)),
       brandLedger: (args) => around('brandLedger', () => l.brandLedger(args)),
     },
     errorCosts: {

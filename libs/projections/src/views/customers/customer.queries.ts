@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { DomainError, type CustomerKind } from '#libs/domain';
 import { columnList } from '../../sql/row-batch.writer.js';
-import { Where, pageOf, type Page, type PageArgs } from '../shared/query-sql.js';
+import { Where, pageOf, queryPrepared, type Page, type PageArgs } from '../shared/query-sql.js';
 import { CUSTOMER_COLUMNS, toCustomer, type CustomerRow, type CustomerView } from './customer.rows.js';
 
 /** What the customers view answers. */
@@ -46,12 +46,12 @@ export class CustomerQueries implements CustomerReads {
   constructor(private readonly pool: pg.Pool) {}
 
   async customer(id: string): Promise<CustomerView | null> {
-    const { rows } = await this.pool.query<CustomerRow>(`select ${COLUMNS} from rm_customers where id = $1`, [id]);
+    const { rows } = await queryPrepared<CustomerRow>(this.pool, `select ${COLUMNS} from rm_customers where id = $1`, [id]);
     return rows[0] ? toCustomer(rows[0]) : null;
   }
 
   async customersByIds(ids: readonly string[]): Promise<(CustomerView | null)[]> {
-    const { rows } = await this.pool.query<CustomerRow>(`select ${COLUMNS} from rm_customers where id = any($1)`, [ids]);
+    const { rows } = await queryPrepared<CustomerRow>(this.pool, `select ${COLUMNS} from rm_customers where id = any($1)`, [ids]);
     const byId = new Map(rows.map((r) => [r.id, toCustomer(r)]));
     return ids.map((id) => byId.get(id) ?? null);
   }

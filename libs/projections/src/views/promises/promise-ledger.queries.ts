@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import { keptRate, type CustomerKind } from '#libs/domain';
-import { Where } from '../shared/query-sql.js';
+import { columnList } from '../../sql/row-batch.writer.js';
+import { Where, queryPrepared } from '../shared/query-sql.js';
+import { CUSTOMER_COLUMNS, toCustomer, type CustomerRow, type CustomerView } from '../customers/customer.rows.js';
 
 /** The promise ledger of a customer, a customer kind or the brand. */
 export interface LedgerView {
@@ -34,14 +36,52 @@ const toLedger = (r: LedgerRow, asOf: Date): LedgerView => ({
 /** What the promises view answers about ledgers. Every ledger takes asOf. */
 export interface PromiseLedgerReads {
   customerLedger(customerId: string, asOf?: Date): Promise<LedgerView>;
+  /** A customer and its ledger now, in one statement (null: no such customer). */
+  customerWithLedger(customerId: string): Promise<{ customer: CustomerView; ledger: LedgerView } | null>;
   brandLedger(args: { customerKind?: CustomerKind; asOf?: Date }): Promise<LedgerView>;
 }
+
+const CUSTOMER_COLUMN_LIST = columnList(CUSTOMER_COLUMNS);
+const NOW = `'infinity'::timestamptz`;
+
+/**
+ * A promise leaves OPEN at most once, so as of the cut it exists if made by then, and has its
+ * current status if it was settled by then (else it was still OPEN). Settlement time, for the
+ * streak, is keptAt or brokenAt: a promise kept late broke at its deadline.
+ */
+const ledgerSql = (where: Where, cut: string) => `
+  with p as (
+         select case when settled_recorded_at <= ${cut} then status else 'OPEN' end as status, kept_at, broken_at
+           from rm_promises ${where.raw(`made_recorded_at <= ${cut}`)}),
+       agg as (
+         select count(*)::int as made,
+                count(*) filter (where status = 'OPEN')::int as open,
+                count(*) filter (where status = 'KEPT')::int as kept,
+                count(*) filter (where status = 'BROKEN')::int as broken,
+                count(*) filter (where status = 'RELEASED')::int as released,
+                max(broken_at) filter (where status = 'BROKEN') as last_broken_at
+           from p)
+  select agg.*, (select count(*)::int from p where status = 'KEPT'
+                   and (agg.last_broken_at is null or kept_at > agg.last_broken_at)) as kept_streak
+    from agg`;
 
 export class PromiseLedgerQueries implements PromiseLedgerReads {
   constructor(private readonly pool: pg.Pool) {}
 
   customerLedger(customerId: string, asOf?: Date): Promise<LedgerView> {
     return this.ledger(new Where().add((p) => `customer_id = ${p}`, customerId), asOf);
+  }
+
+  async customerWithLedger(customerId: string): Promise<{ customer: CustomerView; ledger: LedgerView } | null> {
+    const where = new Where().add((p) => `customer_id = ${p}`, customerId);
+    const { rows } = await queryPrepared<CustomerRow & LedgerRow>(
+      this.pool,
+      `select customer.*, ledger.*
+         from (select ${CUSTOMER_COLUMN_LIST} from rm_customers where id = $1) customer
+        cross join (${ledgerSql(where, NOW)}) ledger`,
+      where.params,
+    );
+    return rows[0] ? { customer: toCustomer(rows[0]), ledger: toLedger(rows[0], new Date()) } : null;
   }
 
   /**
@@ -69,30 +109,8 @@ export class PromiseLedgerQueries implements PromiseLedgerReads {
     return toLedger(rows[0]!, new Date());
   }
 
-  /**
-   * A promise leaves OPEN at most once, so as of T it exists if made by T, and has its current
-   * status if it was settled by T (else it was still OPEN). Settlement time, for the streak, is
-   * keptAt or brokenAt: a promise kept late broke at its deadline.
-   */
   private async ledger(where: Where, asOf?: Date): Promise<LedgerView> {
-    const cut = asOf ? `${where.push(asOf)}::timestamptz` : `'infinity'::timestamptz`;
-    const { rows } = await this.pool.query<LedgerRow>(
-      `with p as (
-              select case when settled_recorded_at <= ${cut} then status else 'OPEN' end as status, kept_at, broken_at
-                from rm_promises ${where.raw(`made_recorded_at <= ${cut}`)}),
-            agg as (
-              select count(*)::int as made,
-                     count(*) filter (where status = 'OPEN')::int as open,
-                     count(*) filter (where status = 'KEPT')::int as kept,
-                     count(*) filter (where status = 'BROKEN')::int as broken,
-                     count(*) filter (where status = 'RELEASED')::int as released,
-                     max(broken_at) filter (where status = 'BROKEN') as last_broken_at
-                from p)
-       select agg.*, (select count(*)::int from p where status = 'KEPT'
-                        and (agg.last_broken_at is null or kept_at > agg.last_broken_at)) as kept_streak
-         from agg`,
-      where.params,
-    );
+    const { rows } = await queryPrepared<LedgerRow>(this.pool, ledgerSql(where, asOf ? `${where.push(asOf)}::timestamptz` : NOW), where.params);
     return toLedger(rows[0]!, asOf ?? new Date());
   }
 }

@@ -1,16 +1,42 @@
 import type pg from 'pg';
-import { Where, pageOf, type Page, type PageArgs } from '../shared/query-sql.js';
+import { Where, pageOf, queryPrepared, type Page, type PageArgs } from '../shared/query-sql.js';
+import { CUSTOMER_COLUMNS, toCustomer, type CustomerRow, type CustomerView } from '../customers/customer.rows.js';
 import { toPromise, type PromiseFilterInput, type PromiseRow, type PromiseView } from './promise.rows.js';
 
 /** AT_RISK or CRITICAL as recorded (an amendment clears the flags; a paused promise is PAUSED). */
 const PROMISE_AT_RISK = `(risk in ('AT_RISK', 'CRITICAL'))`;
 
+/** A promise of a page, with its customer as it stands (null: not in rm_customers). */
+export type PromiseOnPage = PromiseView & { customer: CustomerView | null };
+
 /** What the promises view answers about promises (its ledgers: promise-ledger.queries.ts). */
 export interface PromiseReads {
   promise(id: string): Promise<PromiseView | null>;
-  /** With `asOf`: as the ledger knew them then (only events recorded by that moment count). */
-  promises(args: { filter?: PromiseFilterInput; asOf?: Date } & PageArgs): Promise<Page<PromiseView>>;
+  /**
+   * With `asOf`: as the ledger knew them then (only events recorded by that moment count); the
+   * customers are read in the same statement, as they stand (a page shows their names).
+   */
+  promises(args: { filter?: PromiseFilterInput; asOf?: Date } & PageArgs): Promise<Page<PromiseOnPage>>;
 }
+
+// The page's customers, in the statement that reads the page: a page of promises is shown with
+// their customers' names, which took a query of their own.
+const CUSTOMER_JOIN = {
+  sql: 'left join rm_customers c on c.id = page.customer_id',
+  columns: CUSTOMER_COLUMNS.map(([name]) => `c.${name} as customer__${name}`).join(', '),
+};
+type CustomerColumns = { [K in keyof CustomerRow as `customer__${K}`]: CustomerRow[K] | null };
+
+const toPromiseOnPage = (r: PromiseRow & CustomerColumns): PromiseOnPage => ({
+  ...toPromise(r),
+  customer:
+    r.customer__id === null
+      ? null
+      : toCustomer({
+          id: r.customer__id, name: r.customer__name, kind: r.customer__kind!, region: r.customer__region, email: r.customer__email,
+          registered_at: r.customer__registered_at!, version: r.customer__version!, erased_at: r.customer__erased_at,
+        }),
+});
 
 /**
  * rm_promises as recorded up to the cut ($1), for one customer ($2) or all (null): made by the cut,
@@ -75,11 +101,11 @@ export class PromiseQueries implements PromiseReads {
   constructor(private readonly pool: pg.Pool) {}
 
   async promise(id: string): Promise<PromiseView | null> {
-    const { rows } = await this.pool.query<PromiseRow>('select * from rm_promises where id = $1', [id]);
+    const { rows } = await queryPrepared<PromiseRow>(this.pool, 'select * from rm_promises where id = $1', [id]);
     return rows[0] ? toPromise(rows[0]) : null;
   }
 
-  promises(args: { filter?: PromiseFilterInput; asOf?: Date } & PageArgs): Promise<Page<PromiseView>> {
+  promises(args: { filter?: PromiseFilterInput; asOf?: Date } & PageArgs): Promise<Page<PromiseOnPage>> {
     const f = args.filter ?? {};
     const where = new Where(args.asOf ? [args.asOf.toISOString(), f.customerId ?? null] : [])
       .add((p) => `customer_id = ${p}`, f.customerId)
@@ -90,9 +116,12 @@ export class PromiseQueries implements PromiseReads {
       .add((p) => `risk = ${p}`, f.risk);
     if (f.paused !== undefined) where.raw(f.paused ? `(status = 'OPEN' and paused_at is not null)` : `(paused_at is null)`);
     if (f.atRisk !== undefined) where.raw(f.atRisk ? PROMISE_AT_RISK : `not ${PROMISE_AT_RISK}`);
-    return pageOf<PromiseRow, PromiseView>(
+    return pageOf<PromiseRow & CustomerColumns, PromiseOnPage>(
       this.pool,
-      { table: args.asOf ? PROMISES_AS_OF : 'rm_promises', where, order: ['due_by', 'id'], map: toPromise, keyOf: (p) => [p.dueBy.toISOString(), p.id] },
+      {
+        table: args.asOf ? PROMISES_AS_OF : 'rm_promises', join: CUSTOMER_JOIN, where, order: ['due_by', 'id'], map: toPromiseOnPage,
+        keyOf: (p) => [p.dueBy.toISOString(), p.id],
+      },
       args,
     );
   }
