@@ -1,11 +1,13 @@
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { startApi, type ApiProcess } from './api-process.js';
 import { freePort, scratchDatabase } from './bench-database.js';
 import { eachLimited, gql, schemaEntries } from './graphql-client.js';
 import { load, type LoadResult } from './http-load.js';
-import { emptyResult, fmt, fmtMs, fmtRatio, type Figure, type SectionResult, type TargetResult } from './report.js';
+import { emptyResult, fmt, fmtMs, fmtRatio, fmtX, type Figure, type SectionResult, type TargetResult } from './report.js';
 
 export interface GraphqlOptions {
   quick: boolean;
@@ -311,6 +313,11 @@ export async function graphqlBench(serverUrl: string, options: GraphqlOptions): 
     ledger ? { id: 'graphql.ledgerP99', verdict: ledger.p99 < 50 ? 'met' : 'missed', measured: `p99 ${fmtMs(ledger.p99)} (${CONNECTIONS} connections)` } : unavailable('graphql.ledgerP99'),
     make ? { id: 'graphql.makePromiseP99', verdict: make.p99 < 100 ? 'met' : 'missed', measured: `p99 ${fmtMs(make.p99)} at ${fmt(make.rps)} req/s (${CONNECTIONS} connections)` } : unavailable('graphql.makePromiseP99'),
   );
+  const tracing = options.only === undefined || TRACING_COST.toLowerCase().includes(options.only.toLowerCase()) ? await tracingCost(serverUrl, options) : undefined;
+  if (tracing) {
+    result.figures.push(...tracing.figures);
+    result.targets.push(tracing.target);
+  }
   if (ran.size) {
     const errors = [...ran.values()].reduce((n, r) => n + r.errors, 0);
     const peak = Math.max(...[...ran.values()].map((r) => r.peakRssMb));
@@ -328,3 +335,113 @@ export async function graphqlBench(serverUrl: string, options: GraphqlOptions): 
   );
   return result;
 }
+
+const TRACING_COST = '`makePromise` with tracing off (`LEDGER_TRACING=off`), unconfigured, exporting over OTLP';
+type TracingMode = 'off' | 'unconfigured' | 'exporting';
+const TRACING_MODES: readonly TracingMode[] = ['off', 'unconfigured', 'exporting'];
+
+/**
+ * What tracing costs `makePromise`: an API process per mode, each on a database of its own (it
+ * runs the projections it waits on), with LEDGER_TRACING=off (no span, no wrapper), unconfigured
+ * (spans to the API's no-op tracer) and exporting to a local OTLP/HTTP sink. Loaded one at a time
+ * in short alternating chunks, so the shared machine's drift falls on every mode alike.
+ */
+async function tracingCost(serverUrl: string, options: GraphqlOptions): Promise<{ figures: Figure[]; target: TargetResult } | undefined> {
+  const rounds = options.quick ? 4 : 8;
+  const seconds = options.quick ? 3 : 5;
+  let received = 0;
+  const sink = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      if (req.method === 'POST' && req.url === '/v1/traces') received++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
+  const { port } = sink.address() as { port: number };
+  const env: Record<TracingMode, Record<string, string>> = {
+    off: { LEDGER_TRACING: 'off' },
+    unconfigured: {},
+    exporting: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` },
+  };
+  const scenario = SCENARIOS.find((s) => s.name.startsWith('`makePromise`'))!;
+  const totals = new Map<TracingMode, { requests: number; seconds: number; cpuMs: number; errors: number; p99: number[] }>();
+  const servers = new Map<TracingMode, { api: ApiProcess; body: string | (() => string); drop(): Promise<void> }>();
+  try {
+    for (const mode of TRACING_MODES) {
+      const db = await scratchDatabase(serverUrl, `tracing_${mode}`);
+      const api = await startApi(db.url, env[mode]).catch(async (error: unknown) => {
+        await db.drop();
+        throw error;
+      });
+      servers.set(mode, { api, body: '', drop: () => db.drop() });
+      const seeded = await seed(api.url, await schemaEntries(api.url));
+      if (typeof seeded === 'string') return undefined;
+      servers.get(mode)!.body = scenario.body(seeded, mode);
+    }
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? TRACING_MODES : [...TRACING_MODES].reverse();
+      options.log(`graphql: ${TRACING_COST}: round ${round + 1} of ${rounds}`);
+      for (const mode of order) {
+        const { api, body } = servers.get(mode)!;
+        await load({ url: api.url, connections: scenario.connections, seconds: 1, body });
+        const cpuBefore = cpuMs(api.pid);
+        const r = await load({ url: api.url, connections: scenario.connections, seconds, body, check: scenario.check, checkEvery: scenario.checkEvery, pid: api.pid });
+        const total = totals.get(mode) ?? { requests: 0, seconds: 0, cpuMs: 0, errors: 0, p99: [] };
+        total.cpuMs += cpuMs(api.pid) - cpuBefore;
+        total.requests += r.requests;
+        total.seconds += r.rps > 0 ? r.requests / r.rps : seconds;
+        total.errors += r.errors;
+        total.p99.push(r.p99);
+        totals.set(mode, total);
+      }
+    }
+  } finally {
+    for (const { api, drop } of servers.values()) {
+      await api.stop();
+      await drop();
+    }
+    await new Promise((r) => sink.close(r));
+  }
+  const rps = (mode: TracingMode) => totals.get(mode)!.requests / totals.get(mode)!.seconds;
+  // CPU the API spent per request: less at the mercy of the shared machine's load than req/s.
+  const cpuPerRequest = (mode: TracingMode) => totals.get(mode)!.cpuMs / totals.get(mode)!.requests;
+  const p99 = (mode: TracingMode) => [...totals.get(mode)!.p99].sort((a, b) => a - b)[Math.floor(rounds / 2)]!;
+  const errors = [...totals.values()].reduce((n, t) => n + t.errors, 0);
+  const off = rps('off');
+  const unconfigured = rps('unconfigured');
+  const exporting = rps('exporting');
+  const figure = (mode: TracingMode, name: string): Figure => ({
+    section: 'graphql',
+    name: `${TRACING_COST}: ${name}`,
+    ours: `${fmt(rps(mode))} req/s, API CPU ${fmtMs(cpuPerRequest(mode))} per request, median chunk p99 ${fmtMs(p99(mode))}, errors ${totals.get(mode)!.errors}`,
+    baseline: mode === 'off' ? '—' : `tracing off: ${fmt(off)} req/s, p99 ${fmtMs(p99('off'))}`,
+    ratio: mode === 'off' ? '—' : fmtRatio(rps(mode), off, 'req/s of tracing off'),
+  });
+  return {
+    figures: [
+      figure('off', '`LEDGER_TRACING=off` (no span is created)'),
+      figure('unconfigured', 'no `OTEL_EXPORTER_OTLP_ENDPOINT` (the default: spans go to the no-op tracer)'),
+      figure('exporting', `exporting every span to a local OTLP/HTTP sink (${fmt(received)} export requests received)`),
+    ],
+    target: {
+      id: 'perf3.tracingOff',
+      verdict: unconfigured >= 0.95 * off && errors === 0 ? 'met' : 'missed',
+      measured:
+        `unconfigured ${fmt(unconfigured)} vs off ${fmt(off)} req/s = ${fmtX(unconfigured / off)}, API CPU per request ${fmtX(cpuPerRequest('unconfigured') / cpuPerRequest('off'))} ` +
+        `(${rounds} alternating chunks of ${seconds} s per mode, a process and database per mode); ` +
+        `exporting every span over OTLP: ${fmt(exporting)} req/s = ${fmtX(exporting / off)}, API CPU per request ${fmtX(cpuPerRequest('exporting') / cpuPerRequest('off'))}; ${errors} errors`,
+    },
+  };
+}
+
+/** CPU time (user + system) a process has used, in ms (0 once it is gone). */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1_000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+const CLOCK_TICKS = 100;
