@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { graphqlRequestSpan, inSpan } from '#libs/telemetry';
 import { startApi, type ApiProcess } from './api-process.js';
 import { freePort, scratchDatabase } from './bench-database.js';
 import { eachLimited, gql, schemaEntries } from './graphql-client.js';
@@ -365,6 +366,7 @@ async function tracingCost(serverUrl: string, options: GraphqlOptions): Promise<
     exporting: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` },
   };
   const scenario = SCENARIOS.find((s) => s.name.startsWith('`makePromise`'))!;
+  const hookUs = await noopSpansPerRequestUs();
   const totals = new Map<TracingMode, { requests: number; seconds: number; cpuMs: number; errors: number; p99: number[] }>();
   const servers = new Map<TracingMode, { api: ApiProcess; body: string | (() => string); drop(): Promise<void> }>();
   try {
@@ -423,6 +425,13 @@ async function tracingCost(serverUrl: string, options: GraphqlOptions): Promise<
       figure('off', '`LEDGER_TRACING=off` (no span is created)'),
       figure('unconfigured', 'no `OTEL_EXPORTER_OTLP_ENDPOINT` (the default: spans go to the no-op tracer)'),
       figure('exporting', `exporting every span to a local OTLP/HTTP sink (${fmt(received)} export requests received)`),
+      {
+        section: 'graphql',
+        name: `${TRACING_COST}: the unconfigured hooks alone, in the bench process (a makePromise's four spans on the no-op tracer, minus the same calls without them)`,
+        ours: `${hookUs.toFixed(2)} µs per request`,
+        baseline: `API CPU per makePromise with tracing off: ${fmtMs(cpuPerRequest('off'))}`,
+        ratio: `${((100 * hookUs) / 1_000 / cpuPerRequest('off')).toFixed(2)}% of it`,
+      },
     ],
     target: {
       id: 'perf3.tracingOff',
@@ -433,6 +442,31 @@ async function tracingCost(serverUrl: string, options: GraphqlOptions): Promise<
         `exporting every span over OTLP: ${fmt(exporting)} req/s = ${fmtX(exporting / off)}, API CPU per request ${fmtX(cpuPerRequest('exporting') / cpuPerRequest('off'))}; ${errors} errors`,
     },
   };
+}
+
+/**
+ * The unconfigured hooks' own cost, free of the shared machine's load on the API: a makePromise
+ * opens four spans (request, command, es_append, wait) on the API's no-op tracer; timed against
+ * the same asynchronous calls without them, settled in groups as requests are.
+ */
+async function noopSpansPerRequestUs(): Promise<number> {
+  const work = () => Promise.resolve(1);
+  const group = 1_000;
+  const time = async (call: () => Promise<unknown>) => {
+    const started = process.hrtime.bigint();
+    for (let g = 0; g < 200; g++) {
+      const calls: Promise<unknown>[] = [];
+      for (let i = 0; i < group; i++) calls.push(call());
+      await Promise.all(calls);
+    }
+    return Number(process.hrtime.bigint() - started) / 1_000 / (200 * group);
+  };
+  const headers = {};
+  const traced = () => graphqlRequestSpan(headers, () => inSpan('command', {}, () => inSpan('es_append', {}, work).then(() => inSpan('wait', {}, work))));
+  const bare = () => work().then(() => work());
+  let best = Infinity;
+  for (let round = 0; round < 5; round++) best = Math.min(best, (await time(traced)) - (await time(bare)));
+  return Math.max(0, best);
 }
 
 /** CPU time (user + system) a process has used, in ms (0 once it is gone). */
