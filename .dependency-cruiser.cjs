@@ -37,6 +37,13 @@ module.exports = {
       to: { path: '^(libs/|apps/(?!console/))' },
     },
     {
+      name: 'telemetry-knows-no-room',
+      comment: 'Tracing every room calls (one-line hooks): it knows only OpenTelemetry, so any room may import it without a cycle.',
+      severity: 'error',
+      from: { path: '^libs/telemetry/', pathNot: '\\.(spec|int-spec)\\.ts$' },
+      to: { path: '^(libs/(?!telemetry/)|apps/)|node_modules/(?!@opentelemetry/)' },
+    },
+    {
       name: 'libs-never-import-apps',
       severity: 'error',
       from: { path: '^libs/' },

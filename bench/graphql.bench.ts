@@ -1,6 +1,9 @@
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { appendSpan, graphqlRequestSpan, inSpan, projectionSpans, startTracing } from '#libs/telemetry';
 import { startApi, type ApiProcess } from './api-process.js';
 import { freePort, scratchDatabase } from './bench-database.js';
 import { eachLimited, gql, schemaEntries } from './graphql-client.js';
@@ -326,6 +329,11 @@ export async function graphqlBench(serverUrl: string, options: GraphqlOptions): 
     const peak = Math.max(...batches.map((r) => r.peakRssMb));
     result.targets.push(judge('perf3.rss', peak < 250, `peak ${fmt(peak)} MB over the ${batches.length} batch scenarios (bare Apollo taking the same batches: ${fmt(accept.peakRssMb)} MB)`));
   }
+  const tracing = options.only === undefined || TRACING_COST.toLowerCase().includes(options.only.toLowerCase()) ? await tracingCost(serverUrl, options) : undefined;
+  if (tracing) {
+    result.figures.push(...tracing.figures);
+    result.targets.push(tracing.target);
+  }
   if (ran.size) {
     const errors = [...ran.values()].reduce((n, r) => n + r.errors, 0);
     const peak = Math.max(...[...ran.values()].map((r) => r.peakRssMb));
@@ -343,3 +351,181 @@ export async function graphqlBench(serverUrl: string, options: GraphqlOptions): 
   );
   return result;
 }
+
+const TRACING_COST = '`makePromise` with tracing off (`LEDGER_TRACING=off`), unconfigured, exporting over OTLP';
+type TracingMode = 'off' | 'unconfigured' | 'exporting';
+const TRACING_MODES: readonly TracingMode[] = ['off', 'unconfigured', 'exporting'];
+
+/**
+ * What tracing costs `makePromise`: an API process per mode, each on a database of its own (it
+ * runs the projections it waits on), with LEDGER_TRACING=off (no span, no wrapper), unconfigured
+ * (spans to the API's no-op tracer) and exporting to a local OTLP/HTTP sink. Loaded one at a time
+ * in short alternating chunks, so the shared machine's drift falls on every mode alike.
+ */
+async function tracingCost(serverUrl: string, options: GraphqlOptions): Promise<{ figures: Figure[]; target: TargetResult } | undefined> {
+  // Chunks far longer than a request's latency at 50 connections, even on a loaded machine (a
+  // request still in flight when its chunk ends is not counted).
+  const rounds = options.quick ? 3 : 6;
+  const seconds = options.quick ? 5 : 10;
+  let received = 0;
+  const sink = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      if (req.method === 'POST' && req.url === '/v1/traces') received++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
+  const { port } = sink.address() as { port: number };
+  const env: Record<TracingMode, Record<string, string>> = {
+    off: { LEDGER_TRACING: 'off' },
+    unconfigured: {},
+    exporting: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` },
+  };
+  const scenario = SCENARIOS.find((s) => s.name.startsWith('`makePromise`'))!;
+  const hookUs = await spansPerRequestUs(`http://127.0.0.1:${port}`);
+  received = 0;
+  const totals = new Map<TracingMode, { requests: number; seconds: number; cpuMs: number; errors: number; p99: number[] }>();
+  const servers = new Map<TracingMode, { api: ApiProcess; body: string | (() => string); drop(): Promise<void> }>();
+  try {
+    for (const mode of TRACING_MODES) {
+      const db = await scratchDatabase(serverUrl, `tracing_${mode}`);
+      const api = await startApi(db.url, env[mode]).catch(async (error: unknown) => {
+        await db.drop();
+        throw error;
+      });
+      servers.set(mode, { api, body: '', drop: () => db.drop() });
+      const seeded = await seed(api.url, await schemaEntries(api.url));
+      if (typeof seeded === 'string') return undefined;
+      servers.get(mode)!.body = scenario.body(seeded, mode);
+    }
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? TRACING_MODES : [...TRACING_MODES].reverse();
+      options.log(`graphql: ${TRACING_COST}: round ${round + 1} of ${rounds}`);
+      for (const mode of order) {
+        const { api, body } = servers.get(mode)!;
+        await load({ url: api.url, connections: scenario.connections, seconds: 2, body });
+        const cpuBefore = cpuMs(api.pid);
+        const r = await load({ url: api.url, connections: scenario.connections, seconds, body, check: scenario.check, checkEvery: scenario.checkEvery, pid: api.pid });
+        const total = totals.get(mode) ?? { requests: 0, seconds: 0, cpuMs: 0, errors: 0, p99: [] };
+        total.cpuMs += cpuMs(api.pid) - cpuBefore;
+        total.requests += r.requests;
+        total.seconds += r.rps > 0 ? r.requests / r.rps : seconds;
+        total.errors += r.errors;
+        total.p99.push(r.p99);
+        totals.set(mode, total);
+      }
+    }
+  } finally {
+    for (const { api, drop } of servers.values()) {
+      await api.stop();
+      await drop();
+    }
+    await new Promise((r) => sink.close(r));
+  }
+  const rps = (mode: TracingMode) => totals.get(mode)!.requests / totals.get(mode)!.seconds;
+  // CPU the API spent per request: less at the mercy of the shared machine's load than req/s.
+  const cpuPerRequest = (mode: TracingMode) => totals.get(mode)!.cpuMs / totals.get(mode)!.requests;
+  const p99 = (mode: TracingMode) => [...totals.get(mode)!.p99].sort((a, b) => a - b)[Math.floor(rounds / 2)]!;
+  const errors = [...totals.values()].reduce((n, t) => n + t.errors, 0);
+  const off = rps('off');
+  const unconfigured = rps('unconfigured');
+  const exporting = rps('exporting');
+  const figure = (mode: TracingMode, name: string): Figure => ({
+    section: 'graphql',
+    name: `${TRACING_COST}: ${name}`,
+    ours: `${fmt(rps(mode))} req/s, API CPU ${fmtMs(cpuPerRequest(mode))} per request, median chunk p99 ${fmtMs(p99(mode))}, errors ${totals.get(mode)!.errors}`,
+    baseline: mode === 'off' ? '—' : `tracing off: ${fmt(off)} req/s, p99 ${fmtMs(p99('off'))}`,
+    ratio: mode === 'off' ? '—' : fmtRatio(rps(mode), off, 'req/s of tracing off'),
+  });
+  return {
+    figures: [
+      figure('off', '`LEDGER_TRACING=off` (no span is created)'),
+      figure('unconfigured', 'no `OTEL_EXPORTER_OTLP_ENDPOINT` (the default: spans go to the no-op tracer)'),
+      figure('exporting', `exporting every span to a local OTLP/HTTP sink (${fmt(received)} export requests received)`),
+      {
+        section: 'graphql',
+        name: `${TRACING_COST}: the hooks alone, timed in the bench process (a makePromise's spans, minus the same calls without them), unconfigured`,
+        ours: `${hookUs.unconfigured.toFixed(2)} µs per request`,
+        baseline: `API CPU per makePromise with tracing off: ${fmtMs(cpuPerRequest('off'))}`,
+        ratio: `${((100 * hookUs.unconfigured) / 1_000 / cpuPerRequest('off')).toFixed(2)}% of it`,
+      },
+      {
+        section: 'graphql',
+        name: `${TRACING_COST}: the same, exporting every span over OTLP/HTTP to the local sink`,
+        ours: `${hookUs.exporting.toFixed(1)} µs per request`,
+        baseline: `API CPU per makePromise with tracing off: ${fmtMs(cpuPerRequest('off'))}`,
+        ratio: `${((100 * hookUs.exporting) / 1_000 / cpuPerRequest('off')).toFixed(1)}% of it`,
+      },
+    ],
+    target: {
+      id: 'perf3.tracingOff',
+      verdict: unconfigured >= 0.95 * off && errors === 0 ? 'met' : 'missed',
+      measured:
+        `unconfigured ${fmt(unconfigured)} vs off ${fmt(off)} req/s = ${fmtX(unconfigured / off)}, API CPU per request ${fmtX(cpuPerRequest('unconfigured') / cpuPerRequest('off'))} ` +
+        `(${rounds} alternating chunks of ${seconds} s per mode, a process and database per mode); ` +
+        `exporting every span over OTLP: ${fmt(exporting)} req/s = ${fmtX(exporting / off)}, API CPU per request ${fmtX(cpuPerRequest('exporting') / cpuPerRequest('off'))}; ${errors} errors. ` +
+        `The spans alone, timed in one process: ${hookUs.unconfigured.toFixed(2)} µs per request unconfigured, ${hookUs.exporting.toFixed(1)} µs exporting`,
+    },
+  };
+}
+
+/**
+ * The hooks' own cost, free of the shared machine's load on the API: a makePromise's spans
+ * (request, command, es_append remembering its event, the wait, three projections applying it),
+ * timed in this process against the same asynchronous calls without them, settled in groups of
+ * 50 as concurrent requests are. Unconfigured: the API's no-op tracer. Exporting: the SDK
+ * registered here, exporting over OTLP/HTTP to `endpoint`, flushed before the clock stops.
+ */
+async function spansPerRequestUs(endpoint: string): Promise<{ unconfigured: number; exporting: number }> {
+  const work = () => Promise.resolve(1);
+  const group = 50;
+  const groups = 2_000;
+  let n = 0;
+  const time = async (call: () => Promise<unknown>, flush: () => Promise<void>) => {
+    const started = process.hrtime.bigint();
+    for (let g = 0; g < groups; g++) {
+      const calls: Promise<unknown>[] = [];
+      for (let i = 0; i < group; i++) calls.push(call());
+      await Promise.all(calls);
+    }
+    await flush();
+    return Number(process.hrtime.bigint() - started) / 1_000 / (groups * group);
+  };
+  const headers = {};
+  const traced = () => {
+    const event = { id: `bench-${n++}` };
+    return graphqlRequestSpan(headers, () =>
+      inSpan('command', {}, () =>
+        appendSpan([{ events: [event] }], work).then(() => {
+          for (const name of ['ledger', 'timeline', 'webhooks']) projectionSpans(name, [event])?.end(0);
+          return inSpan('wait', {}, work);
+        }),
+      ),
+    );
+  };
+  const bare = () => work().then(() => work());
+  const cost = async (flush: () => Promise<void>) => {
+    let best = Infinity;
+    for (let round = 0; round < 5; round++) best = Math.min(best, (await time(traced, flush)) - (await time(bare, async () => undefined)));
+    return Math.max(0, best);
+  };
+  const unconfigured = await cost(async () => undefined);
+  const sdk = startTracing({ enabled: true, tracesEndpoint: `${endpoint}/v1/traces`, serviceName: 'bench' });
+  try {
+    return { unconfigured, exporting: await cost(() => sdk.flush()) };
+  } finally {
+    await sdk.shutdown();
+  }
+}
+
+/** CPU time (user + system) a process has used, in ms (0 once it is gone). */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1_000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+const CLOCK_TICKS = 100;

@@ -21,6 +21,7 @@ import { systemClock } from '#libs/domain';
 import { WebhookDeliveryWorker, WebhookRegistry } from '#libs/webhooks';
 import { HealthController } from './health/health.controller.js';
 import { MetricsController } from './metrics/metrics.controller.js';
+import { GraphqlRouteTracing, GraphqlSpanNaming } from './tracing/graphql-tracing.js';
 
 const ACCESS_LOG_LEVELS: readonly string[] = ['info', 'debug', 'trace'];
 
@@ -135,6 +136,8 @@ export class AppModule implements OnModuleInit, OnApplicationShutdown {
         { provide: LedgerIntegrity, useValue: infrastructure.integrity },
         { provide: LEDGER_VERIFIER, useExisting: LedgerIntegrity },
         { provide: READ_MODEL_SYNC, useExisting: ProjectionRunner },
+        // LEDGER_TRACING=off: not even the request's span wrapper.
+        ...(config.tracing.enabled ? [GraphqlRouteTracing, GraphqlSpanNaming] : []),
       ],
       exports: [APP_CONFIG, DATABASE_POOL, DATABASE_CONNECTION_STRING, EVENT_STORE, INTEGRATION_LEDGER, PERSONAL_DATA_VAULT, READ_MODEL_SYNC, DEADLINE_FINDER, LEDGER_VERIFIER],
     };

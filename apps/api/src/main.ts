@@ -8,6 +8,7 @@ import pino from 'pino';
 import { ApiKeyStore, HostAllowList } from '#libs/access';
 import { ConfigError, isLoopback, loadConfig } from '#libs/config';
 import { bootInfrastructure } from '#libs/infrastructure';
+import { startTracing } from '#libs/telemetry';
 import { AppModule } from './app.module.js';
 import { ConsoleFiles, serveConsole } from './console/console-files.js';
 
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = pino({ level: config.logLevel, name: 'promise-ledger' });
+  const tracing = startTracing(config.tracing);
   const infrastructure = await bootInfrastructure(config, { log: (message) => log.info(message), warn: (message) => log.warn(message) });
   if (await new ApiKeyStore(infrastructure.database.pool, config.apiKeys).noKeysConfigured()) {
     if (!isLoopback(config.host)) {
@@ -64,6 +66,8 @@ async function main(): Promise<void> {
       code = 1;
       log.error({ err: error }, 'error while stopping the API');
     }
+    // The spans of the last requests are exported before the process exits.
+    await tracing.shutdown().catch((error: unknown) => log.warn({ err: error }, 'could not flush the last traces'));
     await infrastructure.close().catch((error: unknown) => {
       code = 1;
       log.error({ err: error }, 'error while closing the database');

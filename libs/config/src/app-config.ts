@@ -59,4 +59,15 @@ export interface AppConfig {
   webhookRetry: { firstDelayMs: number; maxDelayMs: number; retryForMs: number };
   /** Deliveries in flight at once in this process (each receiver gets at most a quarter of them). */
   webhookConcurrency: number;
+  /** OpenTelemetry tracing: LEDGER_TRACING=off skips every span; spans are exported only where `tracesEndpoint` is set. */
+  tracing: TracingConfig;
+}
+
+export interface TracingConfig {
+  /** False (LEDGER_TRACING=off): no span, no wrapper is ever created. */
+  enabled: boolean;
+  /** The OTLP/HTTP traces URL (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, or OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces). */
+  tracesEndpoint: string | undefined;
+  /** OTEL_SERVICE_NAME (default promise-ledger). */
+  serviceName: string;
 }

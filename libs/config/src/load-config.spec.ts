@@ -117,4 +117,16 @@ describe('loadConfig', () => {
     'refuses a master key that is %s, saying what it should look like',
     (_, value) => expect(problems({ LEDGER_MASTER_KEY: value })).toEqual([expect.stringMatching(/^LEDGER_MASTER_KEY: expected a 32-byte key as 64 hex digits or base64/)]),
   );
+
+  it('reads the OpenTelemetry variables: the traces URL, or the base URL plus /v1/traces; LEDGER_TRACING=off', () => {
+    expect(loadConfig({}).tracing).toEqual({ enabled: true, tracesEndpoint: undefined, serviceName: 'promise-ledger' });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/', OTEL_SERVICE_NAME: 'ledger-eu' }).tracing).toEqual({
+      enabled: true,
+      tracesEndpoint: 'http://collector:4318/v1/traces',
+      serviceName: 'ledger-eu',
+    });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://b/traces' }).tracing.tracesEndpoint).toBe('https://b/traces');
+    expect(loadConfig({ LEDGER_TRACING: 'off' }).tracing.enabled).toBe(false);
+    expect(problems({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toEqual([expect.stringMatching(/^OTEL_EXPORTER_OTLP_ENDPOINT="collector:4318": expected an OTLP\/HTTP URL like http:\/\/collector:4318/)]);
+  });
 });

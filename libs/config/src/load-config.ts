@@ -151,6 +151,22 @@ export const LOOPBACK_HOST_NAMES: readonly string[] = ['localhost', '127.0.0.1',
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '*']);
 
 /** Builds and validates the configuration; throws ConfigError listing every wrong variable. */
+/** OpenTelemetry's standard variables: the traces URL itself, or the base URL the signal path is added to. */
+function tracesEndpoint(read: Reader): string | undefined {
+  const traces = read.raw('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  const base = read.raw('OTEL_EXPORTER_OTLP_ENDPOINT');
+  const name = traces ? 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' : 'OTEL_EXPORTER_OTLP_ENDPOINT';
+  const value = traces || (base ? `${base.replace(/\/+$/, '')}/v1/traces` : undefined);
+  if (!value) return undefined;
+  try {
+    if (['http:', 'https:'].includes(new URL(value).protocol)) return value;
+  } catch {
+    // reported below
+  }
+  read.problems.push(`${name}=${JSON.stringify(traces || base)}: expected an OTLP/HTTP URL like http://collector:4318`);
+  return undefined;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const read = new Reader(env);
   const kurrentDbConnectionString = read.raw('KURRENTDB_CONNECTION_STRING');
@@ -205,6 +221,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       retryForMs: read.duration('LEDGER_WEBHOOK_RETRY_FOR', 24 * 3_600_000),
     },
     webhookConcurrency: read.integer('LEDGER_WEBHOOK_CONCURRENCY', 32, 1, 1_000),
+    tracing: {
+      enabled: read.boolean('LEDGER_TRACING', true),
+      tracesEndpoint: tracesEndpoint(read),
+      serviceName: read.raw('OTEL_SERVICE_NAME') || 'promise-ledger',
+    },
   };
   if (config.webhookTimeoutMs < 1) read.problems.push('LEDGER_WEBHOOK_TIMEOUT: expected a positive duration like 10s');
   if (config.webhookRetry.firstDelayMs < 1 || config.webhookRetry.maxDelayMs < config.webhookRetry.firstDelayMs) {

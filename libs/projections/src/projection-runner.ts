@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { AllSubscription, EventStore } from '#libs/event-store';
 import { NotifyPublisher } from '#libs/postgres';
+import { inSpan, projectionSpans, tracingOn } from '#libs/telemetry';
 import type { Projection, ProjectionLog } from './projection.js';
 import { CheckpointMovedError, applyOrPark } from './parking.js';
 import { CHECKPOINT_CHANNEL, CheckpointProgress, type UnappliedEvent } from './checkpoint-progress.js';
@@ -74,7 +75,8 @@ export class ProjectionRunner {
    * @throws ProjectionLagError (code `UNAVAILABLE`) naming the projections still behind after `timeoutMs`.
    */
   waitFor(position: bigint, timeoutMs: number, eventIds: readonly string[] = []): Promise<UnappliedEvent[]> {
-    return this.progress.waitFor(position, timeoutMs, eventIds);
+    if (!tracingOn()) return this.progress.waitFor(position, timeoutMs, eventIds);
+    return inSpan('read-your-writes wait', { 'ledger.projections': this.options.projections.length }, () => this.progress.waitFor(position, timeoutMs, eventIds));
   }
 
   private async ensureCheckpoints(): Promise<void> {
@@ -165,7 +167,9 @@ export class ProjectionRunner {
         if (!this.running) break;
         const last = batch[batch.length - 1]!.position;
         const { pool } = this.options;
+        const applying = projectionSpans(projection.name, batch);
         const parked = await applyOrPark(pool, projection, batch, checkpoint, (events, from, to) => applyBatch(pool, projection, events, from, to));
+        applying?.end(parked.length);
         checkpoint = last;
         const parkedIds = parked.map((e) => e.id);
         for (const event of parked) {

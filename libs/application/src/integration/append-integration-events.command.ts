@@ -1,4 +1,5 @@
 import { Inject } from '@nestjs/common';
+import { inSpan, tracingOn } from '#libs/telemetry';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { DomainError, STORABLE_TEXT_RULE, customerStream, foldEvents, isStorableText, type CalendarRef, type Clock, type ErrorCode } from '#libs/domain';
 import { isWrongExpectedRevision, type EventStore, type StoredEvent } from '#libs/event-store';
@@ -78,7 +79,12 @@ export class AppendIntegrationEventsHandler implements ICommandHandler<AppendInt
 
   private readonly clocks: PromiseClocks;
 
-  async execute({ source, items: given, context, awaitReadModels }: AppendIntegrationEventsCommand): Promise<IntegrationItemResult[]> {
+  execute(command: AppendIntegrationEventsCommand): Promise<IntegrationItemResult[]> {
+    if (!tracingOn()) return this.appendBatch(command);
+    return inSpan('command AppendIntegrationEvents', { 'ledger.command': 'AppendIntegrationEvents', 'ledger.batch.items': command.items.length }, () => this.appendBatch(command));
+  }
+
+  private async appendBatch({ source, items: given, context, awaitReadModels }: AppendIntegrationEventsCommand): Promise<IntegrationItemResult[]> {
     // Each item with the clock it needs, in order (a promise made earlier in the batch lends its calendar).
     const madeInBatch = new Map<string, CalendarRef | undefined>();
     const items: IntegrationItem[] = [];

@@ -1,4 +1,5 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { inSpan, tracingOn } from '#libs/telemetry';
 import type { AggregateCommand } from './aggregate-command.js';
 import type { CommandContext, CommandResult } from './command-context.js';
 import { DecideAndAppend } from './decide-and-append.js';
@@ -18,6 +19,8 @@ export class DecideHandler implements ICommandHandler<DecideCommand, CommandResu
   constructor(private readonly decisions: DecideAndAppend) {}
 
   execute({ command, context }: DecideCommand): Promise<CommandResult> {
-    return this.decisions.execute(command, context);
+    if (!tracingOn()) return this.decisions.execute(command, context);
+    const type = command.command.type;
+    return inSpan(`command ${type}`, { 'ledger.command': type, 'ledger.aggregate': command.aggregate }, () => this.decisions.execute(command, context));
   }
 }

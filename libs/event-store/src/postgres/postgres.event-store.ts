@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { appendSpan, tracingOn } from '#libs/telemetry';
 import type {
   AllSubscription,
   AppendOptions,
@@ -155,7 +156,11 @@ export class PostgresEventStore implements EventStore {
    * ingestion; `appendToStream` is the one-stream case.
    * @param client run inside this client's open transaction (the append must be its first write).
    */
-  async appendToStreams(appends: readonly StreamAppend[], client?: pg.PoolClient): Promise<AppendResult[]> {
+  appendToStreams(appends: readonly StreamAppend[], client?: pg.PoolClient): Promise<AppendResult[]> {
+    return tracingOn() ? appendSpan(appends, () => this.appendToStreamsUntraced(appends, client)) : this.appendToStreamsUntraced(appends, client);
+  }
+
+  private async appendToStreamsUntraced(appends: readonly StreamAppend[], client?: pg.PoolClient): Promise<AppendResult[]> {
     if (appends.length === 0) return [];
     for (const append of appends) {
       if (append.events.length === 0) throw new RangeError(`append to ${append.stream} has no events`);
