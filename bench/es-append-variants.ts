@@ -80,13 +80,12 @@ export async function measureVariants(
   const fresh = new pg.Pool({ connectionString: url, max: workers, application_name: 'bench-fresh' });
   const event = (i: number) => ({ id: randomUUID(), type: 'PromiseMade', data: { promiseId: `P-${i}`, customerId: `C-${i % 500}`, note: 'diagnosis' }, metadata: {} });
   const direct = (via: pg.Pool, variant: Variant) => async (i: number) => {
-    const { rows } = await via.query(`select stream_index, next_revision, last_position from es_append($1::text[], $2::bigint[], $3::jsonb, $4, $5)`, [
-      [`promise-diag-${randomUUID()}`],
-      ['-1'],
-      JSON.stringify(Array.from({ length: size }, (_, k) => ({ s: 1, ...event(i * size + k) }))),
-      variant.verify,
-      variant.notify,
-    ]);
+    // A named statement, as the adapter's.
+    const { rows } = await via.query({
+      name: 'bench-es-append',
+      text: `select stream_index, next_revision, last_position from es_append($1::text[], $2::bigint[], $3::jsonb, $4, $5)`,
+      values: [[`promise-diag-${randomUUID()}`], ['-1'], JSON.stringify(Array.from({ length: size }, (_, k) => ({ s: 1, ...event(i * size + k) }))), variant.verify, variant.notify],
+    });
     return BigInt(rows[0].last_position);
   };
   const adapter = async (i: number) => {

@@ -73,13 +73,17 @@ interface Pair {
 
 /**
  * Runs one measurement on both stores in alternating chunks (ours first, then Emmett first, …),
- * so a slow patch of the machine (another process, a checkpoint) hits both alike.
+ * so a slow patch of the machine (another process, a checkpoint) hits both alike. `between` runs
+ * between the two turns of each chunk (a third measurement that must see the same machine).
  */
-async function duel(ours: ContenderProcess, emmett: ContenderProcess, chunks: number, command: (chunk: number) => StoreCommand): Promise<Pair> {
+async function duel(ours: ContenderProcess, emmett: ContenderProcess, chunks: number, command: (chunk: number) => StoreCommand, between?: () => Promise<void>): Promise<Pair> {
   const pair: Pair = { ours: emptySample(), emmett: emptySample() };
   for (let chunk = 0; chunk < chunks; chunk++) {
     const order = chunk % 2 === 0 ? [ours, emmett] : [emmett, ours];
-    for (const contender of order) addSample(pair[contender.name], await contender.run(command(chunk)));
+    for (const [turn, contender] of order.entries()) {
+      addSample(pair[contender.name], await contender.run(command(chunk)));
+      if (turn === 0) await between?.();
+    }
   }
   return pair;
 }
@@ -117,9 +121,14 @@ export async function storeBench(serverUrl: string, options: StoreOptions): Prom
 
     const seqChunks = quick ? 2 : 8;
     const seqPerChunk = quick ? 300 : 500;
-    const seq = await duel(ours, emmett, seqChunks, () => ({ op: 'appendOne', tag: 'seq', count: seqPerChunk, workers: 1 }));
+    // The floor runs in the same chunks, between the two stores' turns, so the target's ratio to
+    // it sees the same machine.
+    const floorSample = emptySample();
+    const seq = await duel(ours, emmett, seqChunks, () => ({ op: 'appendOne', tag: 'seq', count: seqPerChunk, workers: 1 }), async () => {
+      addSample(floorSample, await ours.run({ op: 'floorInsert', count: seqPerChunk }));
+    });
     const [seqOurs, seqEmmett] = add('(a) sequential single-event appends to new streams', seq);
-    const floor = summarise(await ours.run({ op: 'floorInsert', count: seqChunks * seqPerChunk }));
+    const floor = summarise(floorSample);
     result.figures.push({
       section: 'store',
       name: '(a) the floor: a one-row INSERT per commit, same server and durability (no event store)',
@@ -134,6 +143,13 @@ export async function storeBench(serverUrl: string, options: StoreOptions): Prom
         `${fmtRatio(seqOurs.eventsPerSecond, seqEmmett.eventsPerSecond, 'Emmett')} (${fmt(seqOurs.eventsPerSecond)} vs ${fmt(seqEmmett.eventsPerSecond)} ev/s; a bare one-row INSERT per commit: ${fmtRatio(floor.eventsPerSecond, seqEmmett.eventsPerSecond, 'Emmett')})`,
       ),
     );
+    result.targets.push(
+      judge(
+        'perf3.storeFloor',
+        seqOurs.eventsPerSecond >= 0.9 * floor.eventsPerSecond,
+        `${fmtRatio(seqOurs.eventsPerSecond, floor.eventsPerSecond, 'the floor')} (${fmt(seqOurs.eventsPerSecond)} vs ${fmt(floor.eventsPerSecond)} ev/s, p50 ${fmtMs(seqOurs.p50)} vs ${fmtMs(floor.p50)})`,
+      ),
+    );
 
     const conChunks = quick ? 2 : 6;
     const conPerChunk = quick ? 800 : 1_500;
@@ -143,6 +159,13 @@ export async function storeBench(serverUrl: string, options: StoreOptions): Prom
     add('(c) batches of 100 events, one writer', await duel(ours, emmett, quick ? 2 : 6, () => ({ op: 'appendBatch', tag: 'b100', count: quick ? 15 : 50, size: 100 })));
     const [b1000Ours, b1000Emmett] = add('(c) batches of 1,000 events, one writer', await duel(ours, emmett, quick ? 2 : 6, () => ({ op: 'appendBatch', tag: 'b1000', count: quick ? 4 : 10, size: 1_000 })));
     result.targets.push(judge('store.batch1000', b1000Ours.eventsPerSecond >= 50_000, `${fmt(b1000Ours.eventsPerSecond)} ev/s (Emmett ${fmt(b1000Emmett.eventsPerSecond)}, ${fmtRatio(b1000Ours.eventsPerSecond, b1000Emmett.eventsPerSecond, 'Emmett')})`));
+    result.targets.push(
+      judge(
+        'perf3.storeBatchEmmett',
+        b1000Ours.eventsPerSecond >= 3 * b1000Emmett.eventsPerSecond,
+        `${fmtRatio(b1000Ours.eventsPerSecond, b1000Emmett.eventsPerSecond, 'Emmett')} (${fmt(b1000Ours.eventsPerSecond)} vs ${fmt(b1000Emmett.eventsPerSecond)} ev/s, p50 ${fmtMs(b1000Ours.p50)} vs ${fmtMs(b1000Emmett.p50)} per batch)`,
+      ),
+    );
 
     for (const contender of [ours, emmett]) await contender.run({ op: 'seedStream', stream: 'promise-read1000', size: 1_000 });
     add('(d) read a 1,000-event stream (latency per read)', await duel(ours, emmett, 4, () => ({ op: 'readStream', stream: 'promise-read1000', count: quick ? 10 : 50 })));

@@ -553,5 +553,180 @@ $fn$;
 `,
   },
   // The hash chain beside the log (chain/): kept by the sealer, never inside es_append.
-  ...ledgerChainMigrations,
+  ...ledgerChainMigrations,  {
+    // Nothing reads es_events by type alone: no production subscription or read filters on types
+    // (a type-filtered readAll pages by position and filters). Its upkeep was the costliest of the
+    // four indexes on a batch insert.
+    id: '0006_es_events_without_type_index',
+    sql: `drop index if exists es_events_type_position;`,
+  },
+  {
+    // The one-stream case without a scan of the events where there is one, and without the per-stream
+    // machinery; the critical section takes its three values in one statement.
+    id: '0007_es_append_one_stream_path',
+    sql: `
+create or replace function es_append(p_streams text[], p_expected bigint[], p_events jsonb,
+                          p_verify boolean default true, p_notify boolean default true)
+returns table (stream_index int, next_revision bigint, last_position bigint)
+language plpgsql as $fn$
+declare
+  v_count int := jsonb_array_length(p_events);
+  v_found int := 0;
+  v_same boolean;
+  v_xid xid8;
+  v_first bigint;
+  v_now timestamptz;
+  v_base bigint[] := array[]::bigint[];
+  v_counts int[];
+  v_n int;
+  v_current bigint;
+  v_actual bigint;
+  v_exp bigint;
+  v_event jsonb;
+  i int;
+begin
+  if v_count = 0 then
+    raise exception 'es_append needs at least one event';
+  end if;
+
+  -- The idempotency pre-check, only when asked (see migration 0003), planned on each call.
+  if p_verify then
+    execute 'select count(*), coalesce(bool_and(e.stream_id = $2[(d->>''s'')::int]
+                                               and e.event_type = d->>''type'' and e.data = d->''data''), true)
+               from jsonb_array_elements($1) d
+               join es_events e on e.event_id = (d->>''id'')::uuid'
+      into v_found, v_same
+      using p_events, p_streams;
+    if v_found > 0 then
+      if v_found = v_count and v_same then
+        return query
+          select s.idx::int, max(e.revision), max(e.position)
+            from jsonb_array_elements(p_events) d
+            join es_events e on e.event_id = (d->>'id')::uuid
+            join unnest(p_streams) with ordinality s(name, idx) on s.name = e.stream_id
+           group by s.idx;
+        return;
+      end if;
+      raise exception 'event id reused with different content or stream'
+        using errcode = 'PL002';
+    end if;
+  end if;
+
+  if pg_current_xact_id_if_assigned() is not null then
+    raise exception 'es_append must be the first write of its transaction' using errcode = 'PL003';
+  end if;
+
+  -- The position critical section (migration 0001): the transaction id and the positions, together.
+  perform pg_advisory_lock(${POSITION_LOCK_KEY});
+  begin
+    select pg_current_xact_id(), nextval('es_position_seq'), clock_timestamp() into v_xid, v_first, v_now;
+    if v_count > 1 then
+      perform setval('es_position_seq', v_first + v_count - 1, true);
+    end if;
+  exception when others then
+    perform pg_advisory_unlock(${POSITION_LOCK_KEY});
+    raise;
+  end;
+  perform pg_advisory_unlock(${POSITION_LOCK_KEY});
+
+  -- One stream (every lone append, a batch to one stream): no counting per stream, no window over
+  -- the events, one event inserted from its values, the result returned without a query.
+  if cardinality(p_streams) = 1 then
+    v_exp := p_expected[1];
+    if v_exp = -1 then
+      insert into es_streams (stream_id, revision) values (p_streams[1], v_count - 1)
+      on conflict (stream_id) do nothing
+      returning revision into v_current;
+    elsif v_exp = -3 then
+      insert into es_streams as s (stream_id, revision) values (p_streams[1], v_count - 1)
+      on conflict (stream_id) do update set revision = s.revision + v_count
+      returning s.revision into v_current;
+    else
+      update es_streams set revision = revision + v_count
+       where stream_id = p_streams[1] and (v_exp = -2 or revision = v_exp)
+      returning revision into v_current;
+    end if;
+    if v_current is null then
+      select revision into v_actual from es_streams where stream_id = p_streams[1];
+      raise exception 'wrong expected revision'
+        using errcode = 'PL001',
+              detail = json_build_object('stream', p_streams[1], 'expected', v_exp, 'actual', v_actual)::text;
+    end if;
+    if v_count = 1 then
+      v_event := p_events->0;
+      insert into es_events (position, transaction_id, stream_id, revision, event_id, event_type, data, metadata, recorded_at)
+      values (v_first, v_xid, p_streams[1], v_current, (v_event->>'id')::uuid, v_event->>'type', v_event->'data',
+              coalesce(v_event->'metadata', '{}'::jsonb), v_now);
+    else
+      insert into es_events (position, transaction_id, stream_id, revision, event_id, event_type, data, metadata, recorded_at)
+      select v_first + x.ord - 1, v_xid, p_streams[1], v_current - v_count + x.ord,
+             (x.d->>'id')::uuid, x.d->>'type', x.d->'data', coalesce(x.d->'metadata', '{}'::jsonb), v_now
+        from jsonb_array_elements(p_events) with ordinality x(d, ord);
+    end if;
+    if p_notify then
+      perform pg_notify('es_events', (v_first + v_count - 1)::text);
+    end if;
+    stream_index := 1;
+    next_revision := v_current;
+    last_position := v_first + v_count - 1;
+    return next;
+    return;
+  end if;
+
+  -- Several streams (gathered appends, batches): as in migration 0004.
+  select array_agg(coalesce(c.n, 0)::int order by g.i) into v_counts
+    from generate_series(1, cardinality(p_streams)) g(i)
+    left join (select (d->>'s')::int as s, count(*) as n from jsonb_array_elements(p_events) d group by 1) c on c.s = g.i;
+
+  for i in 1 .. cardinality(p_streams) loop
+    v_n := v_counts[i];
+    v_exp := p_expected[i];
+    v_current := null;
+    if v_exp = -3 then
+      insert into es_streams as s (stream_id, revision) values (p_streams[i], v_n - 1)
+      on conflict (stream_id) do update set revision = s.revision + v_n
+      returning s.revision into v_current;
+    elsif v_exp = -1 then
+      insert into es_streams (stream_id, revision) values (p_streams[i], v_n - 1)
+      on conflict (stream_id) do nothing
+      returning revision into v_current;
+    else
+      update es_streams set revision = revision + v_n
+       where stream_id = p_streams[i] and (v_exp = -2 or revision = v_exp)
+      returning revision into v_current;
+    end if;
+    if v_current is null then
+      select revision into v_actual from es_streams where stream_id = p_streams[i];
+      raise exception 'wrong expected revision'
+        using errcode = 'PL001',
+              detail = json_build_object('stream', p_streams[i], 'expected', v_exp, 'actual', v_actual)::text;
+    end if;
+    v_base := v_base || (v_current - v_n + 1);
+  end loop;
+
+  insert into es_events (position, transaction_id, stream_id, revision, event_id, event_type, data, metadata, recorded_at)
+  select v_first + x.ord - 1,
+         v_xid,
+         p_streams[(x.d->>'s')::int],
+         v_base[(x.d->>'s')::int] + row_number() over (partition by (x.d->>'s')::int order by x.ord) - 1,
+         (x.d->>'id')::uuid,
+         x.d->>'type',
+         x.d->'data',
+         coalesce(x.d->'metadata', '{}'::jsonb),
+         v_now
+    from jsonb_array_elements(p_events) with ordinality x(d, ord);
+
+  if p_notify then
+    perform pg_notify('es_events', (v_first + v_count - 1)::text);
+  end if;
+
+  return query
+    select s.idx::int, v_base[s.idx] + count(*) - 1, v_first + max(x.ord) - 1
+      from jsonb_array_elements(p_events) with ordinality x(d, ord)
+      join generate_subscripts(p_streams, 1) s(idx) on s.idx = (x.d->>'s')::int
+     group by s.idx;
+end
+$fn$;
+`,
+  },
 ];

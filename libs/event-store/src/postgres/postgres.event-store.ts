@@ -38,6 +38,7 @@ interface EventRow {
   recorded_at: Date;
 }
 
+const ES_APPEND_SQL = 'select stream_index, next_revision, last_position from es_append($1::text[], $2::bigint[], $3::jsonb, $4, $5)';
 const COLUMNS = 'position, stream_id, revision, event_id, event_type, data, metadata, recorded_at';
 // Only events of transactions older than every running one: none can still appear before them.
 const COMMITTED_PREFIX = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
@@ -257,10 +258,12 @@ export class PostgresEventStore implements EventStore {
     // they never wait for each other's flush on PostgreSQL's notify lock.
     const notifyInside = client !== undefined || this.appending === 0;
     const run = (verify: boolean) =>
-      (client ?? this.pool).query<{ stream_index: number; next_revision: string; last_position: string }>(
-        'select stream_index, next_revision, last_position from es_append($1::text[], $2::bigint[], $3::jsonb, $4, $5)',
-        [streams, expected, json, verify, notifyInside],
-      );
+      (client ?? this.pool).query<{ stream_index: number; next_revision: string; last_position: string }>({
+        // Named: each session parses and plans the call once, not on every append.
+        name: 'es_append',
+        text: ES_APPEND_SQL,
+        values: [streams, expected, json, verify, notifyInside],
+      });
     let rows;
     if (!client) this.appending++;
     try {
