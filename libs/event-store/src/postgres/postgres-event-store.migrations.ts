@@ -553,7 +553,8 @@ $fn$;
 `,
   },
   // The hash chain beside the log (chain/): kept by the sealer, never inside es_append.
-  ...ledgerChainMigrations,  {
+  ...ledgerChainMigrations,
+  {
     // Nothing reads es_events by type alone: no production subscription or read filters on types
     // (a type-filtered readAll pages by position and filters). Its upkeep was the costliest of the
     // four indexes on a batch insert.
