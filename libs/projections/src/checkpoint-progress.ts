@@ -118,8 +118,31 @@ export class CheckpointProgress {
     for (const wake of [...this.waiters]) wake();
   }
 
-  /** Checkpoints, and the events parked lately (a notification may have been missed). */
-  private async refreshPositions(): Promise<void> {
+  /**
+   * Checkpoints, and the events parked lately (a notification may have been missed). Waiters
+   * whose polls fall due together share one read: a read that starts after a waiter asked
+   * answers it as well as its own would, so only one that began earlier is not joined.
+   */
+  private refreshPositions(): Promise<void> {
+    if (this.refreshQueued) return this.refreshQueued;
+    const next = (this.refreshing ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => {
+        this.refreshQueued = undefined;
+        const running = this.readPositions().finally(() => {
+          if (this.refreshing === running) this.refreshing = undefined;
+        });
+        this.refreshing = running;
+        return running;
+      });
+    this.refreshQueued = next;
+    return next;
+  }
+
+  private refreshing: Promise<void> | undefined;
+  private refreshQueued: Promise<void> | undefined;
+
+  private async readPositions(): Promise<void> {
     const { rows } = await this.options.pool.query<{ name: string; position: string; event_id: string | null }>(
       `select name, position::text, null as event_id from projection_checkpoints where name = any($1)
        union all

@@ -157,6 +157,24 @@ describe('projection runner', () => {
     await expect(waited).resolves.toEqual([]);
   });
 
+  it('lets mutations waiting side by side share the polls of the checkpoint table', async () => {
+    let reads = 0;
+    const counting = Object.create(log.pool) as pg.Pool;
+    counting.query = ((...args: Parameters<pg.Pool['query']>) => {
+      if (String(args[0]).includes('from projection_checkpoints where name = any')) reads++;
+      return (log.pool.query as (...a: unknown[]) => unknown)(...args);
+    }) as pg.Pool['query'];
+    const waiting = new ProjectionRunner({ pool: counting, connectionString: log.url, eventStore: log.store, projections: ledgerProjections() });
+    runners.push(waiting);
+    await log.pool.query(`insert into projection_checkpoints (name, position) values ('ledger', 0), ('timeline', 0)`);
+    const waits = Array.from({ length: 50 }, () => waiting.waitFor(1_000n, 10_000));
+    await new Promise((r) => setTimeout(r, 800));
+    await log.pool.query(`update projection_checkpoints set position = 1000`);
+    await expect(Promise.all(waits)).resolves.toHaveLength(50);
+    // Each 250 ms poll of 50 waiters was 50 reads; shared, it is a few.
+    expect(reads).toBeLessThan(20);
+  });
+
   it('rejects waitFor with UNAVAILABLE naming the projection that is behind', async () => {
     const timelineOnly = runner([new CheckpointedViews('timeline', [timelineProjection])]);
     await timelineOnly.start();

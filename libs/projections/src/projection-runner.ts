@@ -38,6 +38,9 @@ export class ProjectionRunner {
   private readonly stops: (() => Promise<void>)[] = [];
   private running = false;
   private publisher: NotifyPublisher | undefined;
+  /** Batch transactions of this runner open now (see `untilNoBatchOpen`). */
+  private openBatches = 0;
+  private readonly whenNoBatchOpen = new Set<() => void>();
 
   constructor(private readonly options: ProjectionRunnerOptions) {
     this.log = options.log ?? (() => undefined);
@@ -142,6 +145,28 @@ export class ProjectionRunner {
     };
   }
 
+  /**
+   * Resolves when no batch transaction of this runner is open. A batch locks its checkpoint row,
+   * which gives its transaction an id, and a read of the log only returns events of transactions
+   * older than every one still running (docs/architecture.md, "Global order without skipped
+   * events"): a projection reading while another one's batch is open cannot see anything
+   * committed after that batch began. Projections that read only between batches read everything
+   * committed so far, share that read (SharedTail), apply side by side and read again together,
+   * instead of each holding the other's reads back by a batch.
+   */
+  private untilNoBatchOpen(): Promise<void> {
+    if (this.openBatches === 0) return Promise.resolve();
+    return new Promise((resolve) => this.whenNoBatchOpen.add(resolve));
+  }
+
+  private batchClosed(): void {
+    this.openBatches--;
+    if (this.openBatches > 0) return;
+    const waiting = [...this.whenNoBatchOpen];
+    this.whenNoBatchOpen.clear();
+    for (const resume of waiting) resume();
+  }
+
   private async connectLockClient(): Promise<pg.Client> {
     const client = new pg.Client({ connectionString: this.options.connectionString, application_name: 'promise-ledger-projection-lock' });
     client.on('error', () => undefined);
@@ -162,13 +187,23 @@ export class ProjectionRunner {
     this.progress.noteCheckpoint(projection.name, checkpoint);
     const subscription = this.options.eventStore.subscribeToAll({ fromPosition: checkpoint, batchSize: this.options.batchSize ?? 1_000 });
     onSubscribe(subscription);
+    const batches = subscription[Symbol.asyncIterator]();
     try {
-      for await (const batch of subscription) {
-        if (!this.running) break;
+      for (;;) {
+        await this.untilNoBatchOpen();
+        const next = await batches.next();
+        if (next.done || !this.running) break;
+        const batch = next.value;
         const last = batch[batch.length - 1]!.position;
         const { pool } = this.options;
         const applying = projectionSpans(projection.name, batch);
-        const parked = await applyOrPark(pool, projection, batch, checkpoint, (events, from, to) => applyBatch(pool, projection, events, from, to));
+        let parked;
+        this.openBatches++;
+        try {
+          parked = await applyOrPark(pool, projection, batch, checkpoint, (events, from, to) => applyBatch(pool, projection, events, from, to));
+        } finally {
+          this.batchClosed();
+        }
         applying?.end(parked.length);
         checkpoint = last;
         const parkedIds = parked.map((e) => e.id);

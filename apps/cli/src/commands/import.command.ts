@@ -99,20 +99,28 @@ export function registerImport(program: Command): void {
       let batch: SourceLine[] = [];
       let batchBytes = 2; // the brackets of the JSON array
       let bytes = 0;
+      // One batch at a time on the server (an item may depend on one of an earlier batch), but the
+      // next batch is read and encoded here while the server works on the one in flight.
+      let inFlight: Promise<void> | undefined;
       // Only the last batch waits for the read models: the import ends with them up to date.
       const flush = async (last = false) => {
         if (batch.length === 0) return;
-        const result = await send(url, key, options.source, batch, last);
-        totals.appended += result.appended;
-        totals.duplicates += result.duplicates;
-        result.results.forEach((r, i) => {
-          if (r.outcome === 'REJECTED') reject(batch[i]!.line, r.externalId, r.code ?? 'REJECTED', r.message ?? '');
-        });
-        totals.items += batch.length;
+        const sending = batch;
         batch = [];
         batchBytes = 2;
-        const seconds = (Date.now() - started) / 1000;
-        bar?.update(bytes, { items: totals.items, rate: Math.round(totals.items / Math.max(seconds, 0.001)) });
+        await inFlight;
+        inFlight = send(url, key, options.source, sending, last).then((result) => {
+          totals.appended += result.appended;
+          totals.duplicates += result.duplicates;
+          result.results.forEach((r, i) => {
+            if (r.outcome === 'REJECTED') reject(sending[i]!.line, r.externalId, r.code ?? 'REJECTED', r.message ?? '');
+          });
+          totals.items += sending.length;
+          const seconds = (Date.now() - started) / 1000;
+          bar?.update(bytes, { items: totals.items, rate: Math.round(totals.items / Math.max(seconds, 0.001)) });
+        });
+        // Awaited before the next batch goes (or at the end), which reports a failure.
+        inFlight.catch(() => undefined);
       };
 
       for await (const line of format === 'csv' ? readCsv(file) : readNdjson(file)) {
@@ -134,6 +142,7 @@ export function registerImport(program: Command): void {
         batchBytes += itemBytes;
       }
       await flush(true);
+      await inFlight;
       bar?.update(size);
       bar?.stop();
       await new Promise<void>((resolve) => rejects.end(resolve));

@@ -98,6 +98,20 @@ describe('DecideAndAppend.execute (every mutation)', () => {
     expect(await store.readStream(promiseStream(id))).toEqual([]);
   });
 
+  it('reads a customer once: a known customer is not read again by later commands', async () => {
+    const customerId = randomUUID();
+    await decisions.execute({ aggregate: 'customer', command: { type: 'RegisterCustomer', customerId, name: 'Ada', kind: 'END_USER' } }, context);
+    store.reads = [];
+    await decisions.execute(makePromise(randomUUID(), customerId), context);
+    await decisions.execute(makePromise(randomUUID(), customerId), context);
+    expect(store.reads.filter((s) => s.includes(customerId))).toHaveLength(1);
+    // An unknown one is asked every time (it may be registered meanwhile).
+    const stranger = `nobody-${randomUUID()}`;
+    await expect(decisions.execute(makePromise(randomUUID(), stranger), context)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(decisions.execute(makePromise(randomUUID(), stranger), context)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(store.reads.filter((s) => s.includes(stranger))).toHaveLength(2);
+  });
+
   it('decides on the aggregate the command names, with the metadata of every appended event', async () => {
     const customerId = randomUUID();
     await decisions.execute({ aggregate: 'customer', command: { type: 'RegisterCustomer', customerId, name: 'Ada', kind: 'END_USER' } }, context);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isWrongExpectedRevision, type EventStore, type NewEvent, type StoredEvent } from '#libs/event-store';
+import { isWrongExpectedRevision, type EventStore, type NewEvent } from '#libs/event-store';
 import { DomainError, customerStream, foldEvents, type Clock, type Decider } from '#libs/domain';
 import { APP_CONFIG, CLOCK, EVENT_STORE, ID_GENERATOR, READ_MODEL_SYNC, type IdGenerator } from '../tokens.js';
 import type { AppConfig } from '#libs/config';
@@ -39,6 +39,8 @@ export interface Decision<State> {
 }
 
 const MAX_ATTEMPTS = 5;
+/** Customers this process saw exist, remembered (a registered customer never stops existing: erasure keeps its stream). */
+const KNOWN_CUSTOMERS_MAX = 10_000;
 
 /**
  * The one command-handling loop: load the stream, fold it, decide, append at the revision it was
@@ -49,6 +51,8 @@ const MAX_ATTEMPTS = 5;
 export class DecideAndAppend {
   /** The clocks promise commands need (calendars, risk thresholds). */
   readonly clocks: PromiseClocks;
+  /** Customers whose stream this process found non-empty: asked once, not by every command for them. */
+  private readonly knownCustomers = new Set<string>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
@@ -109,11 +113,17 @@ export class DecideAndAppend {
     }
   }
 
-  /** Refuses with NOT_FOUND (naming `customerId`) when the customer's stream is empty. */
-  async requireCustomer(customerId: string): Promise<StoredEvent> {
+  /**
+   * Refuses with NOT_FOUND (naming `customerId`) when the customer's stream is empty. A stream
+   * once written is never emptied (erasure destroys the key, not the events), so a customer found
+   * once is remembered and not read again: a mutation for a known customer saves a round trip.
+   */
+  async requireCustomer(customerId: string): Promise<void> {
+    if (this.knownCustomers.has(customerId)) return;
     const [first] = await this.eventStore.readStream(customerStream(customerId), { maxCount: 1 });
     if (!first) throw customerNotFound(customerId);
-    return first;
+    if (this.knownCustomers.size >= KNOWN_CUSTOMERS_MAX) this.knownCustomers.delete(this.knownCustomers.values().next().value!);
+    this.knownCustomers.add(customerId);
   }
 
   /** @throws DomainError UNAVAILABLE when a read model parked one of `eventIds` instead of applying it. */

@@ -54,6 +54,9 @@ export class SharedTail {
     for (const segment of this.segments) {
       if (segment.from > from || from >= segment.to) continue;
       const start = firstAfter(segment.events, from);
+      // The whole read, as its own follower got it: the same array lets the followers share
+      // what they derive from it (the codec's decode).
+      if (start === 0 && segment.events.length <= maxCount) return segment.events;
       return segment.events.slice(start, start + maxCount);
     }
     return undefined;

@@ -8,7 +8,9 @@ import { newDataKey, sealingKeysOf } from './sealing.js';
 /** The keys as the store would hand them out: per customer, null once destroyed. */
 class KeysInMemory {
   readonly keys = new Map<string, CustomerKeys>();
+  lookups = 0;
   async keysOf(ids: Iterable<string>, options: { create?: boolean } = {}): Promise<Map<string, CustomerKeys>> {
+    this.lookups++;
     const found = new Map<string, CustomerKeys>();
     for (const id of ids) {
       if (!this.keys.has(id) && options.create) this.keys.set(id, sealingKeysOf(newDataKey()));
@@ -50,6 +52,19 @@ describe('PersonalDataCodec', () => {
     keys.keys.set('c-gone', null);
     const [encoded] = await codec.encode([{ ...made, data: { ...(made.data as object), customerId: 'c-gone' } }]);
     expect((encoded!.data as { description: string }).description).toBe(ERASED_TEXT);
+  });
+
+  it('decodes one read of the log once for the followers sharing it, and a later read afresh', async () => {
+    const [encoded] = await codec.encode([made]);
+    const read = [asStored(encoded!, 1n)];
+    const before = keys.lookups;
+    const [first, second] = await Promise.all([codec.decode(read, { fresh: true }), codec.decode(read, { fresh: true })]);
+    expect(keys.lookups - before).toBe(1);
+    expect(second).toBe(first);
+    expect(first![0]!.data).toEqual(made.data);
+    // Once decoded, the same events asked again look their keys up again (a key may be destroyed since).
+    await codec.decode(read, { fresh: true });
+    expect(keys.lookups - before).toBe(2);
   });
 
   it('leaves events without personal data, and types it does not know, as they are', async () => {

@@ -18,6 +18,14 @@ interface Plan {
  * version; reads of every version come back in the domain's shape (event-upcasters.ts).
  */
 export class PersonalDataCodec implements EventCodec {
+  /**
+   * Fresh decodes in flight, by the array of events they decode: the followers of a store share
+   * one read of the log (SharedTail hands each the same array), and now share its decode too,
+   * one key look-up and one decryption per event instead of one per follower. The look-up still
+   * starts after the read it decodes completed, so it is as fresh as each follower's own would be.
+   */
+  private readonly decoding = new WeakMap<readonly StoredEvent[], Promise<StoredEvent[]>>();
+
   constructor(private readonly keys: DataKeyStore) {}
 
   async encode(events: readonly NewEvent[]): Promise<NewEvent[]> {
@@ -39,7 +47,20 @@ export class PersonalDataCodec implements EventCodec {
     });
   }
 
-  async decode(events: readonly StoredEvent[], options: { fresh?: boolean } = {}): Promise<StoredEvent[]> {
+  decode(events: readonly StoredEvent[], options: { fresh?: boolean } = {}): Promise<StoredEvent[]> {
+    if (!options.fresh) return this.decodeNow(events, options);
+    let decoded = this.decoding.get(events);
+    if (!decoded) {
+      decoded = this.decodeNow(events, options);
+      this.decoding.set(events, decoded);
+      // Only followers of the same read join (they resume together, before any look-up returns).
+      const forget = () => void this.decoding.delete(events);
+      decoded.then(forget, forget);
+    }
+    return decoded;
+  }
+
+  private async decodeNow(events: readonly StoredEvent[], options: { fresh?: boolean }): Promise<StoredEvent[]> {
     const subjects = new Set<string>();
     for (const event of events) {
       if (!needsKeys(event)) continue;
