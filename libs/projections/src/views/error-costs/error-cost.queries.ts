@@ -216,16 +216,17 @@ function fromRollUp(args: CostsArgs): { sql: string; params: unknown[] } | null 
     params.push(value instanceof Date ? value.toISOString() : value);
     return `$${params.length}`;
   };
-  const month = (d: Date) => `(${param(d)}::timestamptz at time zone 'UTC')::date`;
   const months: string[] = [];
   const errors: string[] = [];
   if (args.from) {
-    months.push(`occurred_month >= ${month(args.from)}`);
-    errors.push(`occurred_at >= ${param(args.from)}::timestamptz`);
+    const p = param(args.from);
+    months.push(`occurred_month >= (${p}::timestamptz at time zone 'UTC')::date`);
+    errors.push(`occurred_at >= ${p}::timestamptz`);
   }
   if (args.to) {
-    months.push(`occurred_month < ${month(args.to)}`);
-    errors.push(`occurred_at < ${param(args.to)}::timestamptz`);
+    const p = param(args.to);
+    months.push(`occurred_month < (${p}::timestamptz at time zone 'UTC')::date`);
+    errors.push(`occurred_at < ${p}::timestamptz`);
   }
   if (args.customerKind) {
     const p = param(args.customerKind);
