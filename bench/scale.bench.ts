@@ -1,6 +1,6 @@
 import { PostgresEventStore, eventStoreMigrations } from '#libs/event-store';
 import { createPool, runMigrations } from '#libs/postgres';
-import { ledgerProjections, projectionMigrations, rebuildProjections } from '#libs/projections';
+import { createReadSide, ledgerProjections, projectionMigrations, rebuildProjections } from '#libs/projections';
 import { AUTH_HEADERS, startApi, type ApiProcess } from './api-process.js';
 import { GRAPHQL_ERRORS } from './http-load.js';
 import { scratchDatabase, type ScratchDatabase } from './bench-database.js';
@@ -202,7 +202,33 @@ export async function scaleBench(serverUrl: string, options: ScaleOptions): Prom
       baseline: `${fmt(asOfSmall.eventsPerSecond)} req/s, p50 ${fmtMs(asOfSmall.p50)}, p99 ${fmtMs(asOfSmall.p99)}`,
       ratio: `${fmtX(asOfLarge.p50 / asOfSmall.p50)} p50 latency`,
     });
+    // The same report in-process (no HTTP, no GraphQL: the bigger store's answer holds ten times the months), from the roll-up
+    // and from rm_errors row by row (an occurredAt range off the month boundary), one at a time, alternating between the stores.
+    log('scale: errorCosts(groupBy: MONTH) in-process, roll-up vs row by row');
+    const inProcess = new Map<Store, { rollUp: Sample; rows: Sample }>(stores.map((s) => [s, { rollUp: emptySample(), rows: emptySample() }]));
+    const pools = new Map(stores.map((s) => [s, createPool({ connectionString: s.db.url, max: 1, applicationName: 'bench-scale-sql' })]));
+    try {
+      for (let chunk = 0; chunk < chunks; chunk++) {
+        for (const s of chunk % 2 === 0 ? stores : [...stores].reverse()) {
+          const reads = createReadSide(pools.get(s)!).errorCosts;
+          addSample(inProcess.get(s)!.rollUp, await timeOperations(perChunk, 1, async () => ((await reads.errorCosts({ groupBy: 'MONTH' })), 1)));
+          addSample(inProcess.get(s)!.rows, await timeOperations(2, 1, async () => ((await reads.errorCosts({ groupBy: 'MONTH', from: new Date(NOT_ON_A_MONTH) })), 1)));
+        }
+      }
+    } finally {
+      for (const pool of pools.values()) await pool.end();
+    }
+    const sql = (s: Store) => ({ rollUp: summarise(inProcess.get(s)!.rollUp), rows: summarise(inProcess.get(s)!.rows) });
+    const [sqlSmall, sqlLarge] = [sql(small), sql(large)];
+    result.figures.push({
+      section: 'scale',
+      name: `\`errorCosts(groupBy: MONTH)\` over the whole history in-process (\`ErrorCostQueries\`, one at a time; no target): from the monthly roll-up at ${label(large)} vs at ${label(small)}`,
+      ours: `p50 ${fmtMs(sqlLarge.rollUp.p50)}, p99 ${fmtMs(sqlLarge.rollUp.p99)} (row by row from rm_errors, as before the roll-up: p50 ${fmtMs(sqlLarge.rows.p50)})`,
+      baseline: `p50 ${fmtMs(sqlSmall.rollUp.p50)}, p99 ${fmtMs(sqlSmall.rollUp.p99)} (row by row: p50 ${fmtMs(sqlSmall.rows.p50)})`,
+      ratio: `${fmtX(sqlLarge.rollUp.p50 / sqlSmall.rollUp.p50)} p50 latency (row by row: ${fmtX(sqlLarge.rows.p50 / sqlSmall.rows.p50)})`,
+    });
     const wholeHistory = targets.find((t) => t.id === 'perf3.wholeHistoryMonth')!;
+    wholeHistory.measured += ` (in-process, without HTTP and GraphQL: ${fmtX(sqlLarge.rollUp.p50 / sqlSmall.rollUp.p50)}, p50 ${fmtMs(sqlLarge.rollUp.p50)} vs ${fmtMs(sqlSmall.rollUp.p50)})`;
     if (asOfExact.length) {
       wholeHistory.verdict = wholeHistory.verdict === 'not run' ? 'not run' : 'missed';
       wholeHistory.measured += `; asOf NOT exact: ${asOfExact.join('; ')}`;
