@@ -143,6 +143,15 @@ const scenarioArb = fc.record({
     { minLength: 4, maxLength: 4 },
   ),
   steps: fc.array(fc.record({ advance: fc.oneof(fc.constant(0), fc.nat({ max: 3_600_000 }), fc.nat({ max: 10 * DAY })), spec: commandArb }), { maxLength: 30, size: 'max' }),
+  // errorCosts queried as of a recorded moment of any run (or a UTC month's edge around it), over an occurredAt range (on month boundaries or not) and a kind.
+  costProbes: fc.array(
+    fc.record({
+      moment: fc.noBias(fc.nat()), ofVoid: fc.boolean(), edge: fc.constantFrom('none', 'at', 'justBefore', 'monthStart', 'beforeMonthStart'),
+      from: fc.option(fc.noBias(fc.nat()), { nil: undefined }), to: fc.option(fc.noBias(fc.nat()), { nil: undefined }), aligned: fc.boolean(),
+      kind: fc.option(fc.constantFrom(...CUSTOMER_KINDS), { nil: undefined }),
+    }),
+    { minLength: 4, maxLength: 4 },
+  ),
 });
 
 /** A naive reading of product.md's pricing: the policy with the latest effectiveFrom not after occurredAt, the later-set winning a tie. */
@@ -280,8 +289,9 @@ describe('whatever the domain accepts, every projection applies', () => {
     let accepted = 0;
     let refused = 0;
     await fc.assert(
-      fc.asyncProperty(scenarioArb, async ({ batchSize, start, registers, makes, steps }) => {
+      fc.asyncProperty(scenarioArb, async ({ batchSize, start, registers, makes, steps, costProbes }) => {
         run += 1;
+        const runFrom = head;
         // Unicode ids, the last of each at the 100-code-unit limit.
         const ids = (prefix: string, n: number) =>
           Array.from({ length: n }, (_, i) => (i === n - 1 ? `${prefix}${i}-r${run}-😀${'ж'.repeat(100)}`.slice(0, 100) : `${prefix}${i}-r${run}-${'ид'.repeat(i)}😀`));
@@ -421,6 +431,14 @@ describe('whatever the domain accepts, every projection applies', () => {
           else refused++;
         }
 
+        // Recorded times spread over months and years (the error-cost roll-up buckets by recorded month): this run's events move
+        // `run` × 1,000 days ahead, a week apart each, in log order (later runs later still), before anything projects them.
+        await log.pool.query(
+          `update es_events e set recorded_at = e.recorded_at + make_interval(days => $1 + 7 * x.n::int)
+             from (select position, row_number() over (order by position) as n from es_events where position > $2) x
+            where e.position = x.position`,
+          [run * 1_000, runFrom.toString()],
+        );
         problems.length = 0;
         const runner = log.runner({ log: projectionLog, batchSize });
         await runner.start();
@@ -557,16 +575,59 @@ describe('whatever the domain accepts, every projection applies', () => {
             const kind = (stateOf(customerDecider, customerStream(s.customerId)) as Extract<CustomerState, { status: 'REGISTERED' }>).kind;
             return { s, kind, cost: s.cost ?? priced(pricedWith.get(s.errorId)!, kind, s.errorType, s.occurredAt) };
           });
-        const keyOf = { CUSTOMER: (e: (typeof everyError)[number]) => e.s.customerId, CUSTOMER_KIND: (e: (typeof everyError)[number]) => e.kind, ERROR_TYPE: (e: (typeof everyError)[number]) => e.s.errorType, MONTH: (e: (typeof everyError)[number]) => e.s.occurredAt.slice(0, 7) };
-        for (const groupBy of ['CUSTOMER', 'CUSTOMER_KIND', 'ERROR_TYPE', 'MONTH'] as const) {
+        type Priced = (typeof everyError)[number];
+        const keyOf = { CUSTOMER: (e: Priced) => e.s.customerId, CUSTOMER_KIND: (e: Priced) => e.kind, ERROR_TYPE: (e: Priced) => e.s.errorType, MONTH: (e: Priced) => e.s.occurredAt.slice(0, 7) };
+        const naiveCosts = (list: readonly Priced[], groupBy: keyof typeof keyOf) => {
           const groups = new Map<string, Recorded[]>();
-          for (const e of everyError) groups.set(keyOf[groupBy](e), [...(groups.get(keyOf[groupBy](e)) ?? []), e]);
-          const want = [...groups.entries()]
+          for (const e of list) groups.set(keyOf[groupBy](e), [...(groups.get(keyOf[groupBy](e)) ?? []), e]);
+          return [...groups.entries()]
             .map(([key, list]) => ({ key, summary: naiveSummary(list) }))
             .filter(({ summary }) => summary.errors > 0)
             .sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)))
             .map(({ key, summary }) => ({ key, errors: summary.errors, unpricedErrors: summary.unpricedErrors, cost: summary.cost }));
-          expect({ groupBy, rows: await log.queries.errorCosts.errorCosts({ groupBy }) }).toEqual({ groupBy, rows: want });
+        };
+        for (const groupBy of ['CUSTOMER', 'CUSTOMER_KIND', 'ERROR_TYPE', 'MONTH'] as const) {
+          expect({ groupBy, rows: await log.queries.errorCosts.errorCosts({ groupBy }) }).toEqual({ groupBy, rows: naiveCosts(everyError, groupBy) });
+        }
+
+        // …and as of any moment of any run (the roll-up's buckets before its month plus rm_errors of that month), over
+        // occurredAt ranges on UTC month boundaries (the roll-up) or not (rm_errors), per kind: as the deciders knew them then.
+        const recordedErrors = await log.store.readStreams(everyError.map((e) => errorStream(e.s.errorId)));
+        const errorTimes = [...new Set([...recordedErrors.values()].flat().map((e) => e.recordedAt.getTime()))].sort((x, y) => x - y);
+        // Voids most of all: as of the start of a void's month, an error recorded in an earlier month still counts.
+        const voidTimes = [...recordedErrors.values()].flat().filter((e) => e.type === 'ErrorVoided').map((e) => e.recordedAt.getTime());
+        const monthOf = (ms: number, add = 0) => {
+          const d = new Date(ms);
+          d.setUTCHours(0, 0, 0, 0);
+          d.setUTCDate(1);
+          d.setUTCMonth(d.getUTCMonth() + add);
+          return d.getTime();
+        };
+        const occurredMonths = [...new Set(everyError.map((e) => monthOf(Date.parse(e.s.occurredAt))))].sort((x, y) => x - y);
+        // This run's voids, as of the start of their month (an error recorded in an earlier month still counts) and just before them.
+        const runVoids = voidTimes.filter((t) => errors.some((id) => (recordedErrors.get(errorStream(id)) ?? []).some((e) => e.recordedAt.getTime() === t)));
+        const voidProbes = runVoids.flatMap((t) => [
+          { moment: voidTimes.indexOf(t), ofVoid: true, edge: 'monthStart' as const, from: undefined, to: undefined, aligned: true, kind: undefined },
+          { moment: voidTimes.indexOf(t), ofVoid: true, edge: 'justBefore' as const, from: undefined, to: undefined, aligned: true, kind: undefined },
+        ]);
+        for (const probe of [...costProbes, ...voidProbes]) {
+          const times = probe.ofVoid && voidTimes.length ? voidTimes : errorTimes;
+          const base = times[probe.moment % Math.max(times.length, 1)] ?? Date.now();
+          const t = { none: undefined, at: base, justBefore: base - 1, monthStart: monthOf(base), beforeMonthStart: monthOf(base) - 1 }[probe.edge];
+          const bound = (pick: number | undefined, add: number) =>
+            pick === undefined || occurredMonths.length === 0 ? undefined : new Date(Math.min(LATEST, monthOf(occurredMonths[pick % occurredMonths.length]!, add) + (probe.aligned ? 0 : DAY / 2)));
+          const [from, to] = [bound(probe.from, 0), bound(probe.to, 1)];
+          const then = everyError
+            .map((e) => ({
+              ...e,
+              s: (t === undefined ? e.s : foldEvents(errorIncidentDecider, (recordedErrors.get(errorStream(e.s.errorId)) ?? []).filter((r) => r.recordedAt.getTime() <= t).map((r) => ({ type: r.type, data: r.data }) as LedgerEvent))) as ErrorIncidentState,
+            }))
+            .filter((e): e is Priced => e.s.status !== 'NONE')
+            .filter((e) => (!from || Date.parse(e.s.occurredAt) >= from.getTime()) && (!to || Date.parse(e.s.occurredAt) < to.getTime()) && (!probe.kind || e.kind === probe.kind));
+          for (const groupBy of ['CUSTOMER', 'CUSTOMER_KIND', 'ERROR_TYPE', 'MONTH'] as const) {
+            const args = { groupBy, from, to, customerKind: probe.kind, asOf: t === undefined ? undefined : new Date(t) };
+            expect({ args, rows: await log.queries.errorCosts.errorCosts(args) }).toEqual({ args, rows: naiveCosts(then, groupBy) });
+          }
         }
 
         // The brand ledger spans every run (shrinking included): from the counters, and as of a moment after everything was recorded.
@@ -582,7 +643,7 @@ describe('whatever the domain accepts, every projection applies', () => {
           const lastBroken = brokenAts.length ? Math.max(...brokenAts) : null;
           want.keptStreak = all.filter((p) => p.status === 'KEPT' && (lastBroken === null || Date.parse(p.keptAt) > lastBroken)).length;
           const counters = await log.queries.ledgers.brandLedger({ customerKind: kind });
-          const asOf = await log.queries.ledgers.brandLedger({ customerKind: kind, asOf: new Date(Date.now() + 60_000) });
+          const asOf = await log.queries.ledgers.brandLedger({ customerKind: kind, asOf: new Date(Date.now() + (run + 1) * 1_000 * DAY) }); // recorded times run ahead (see the update of es_events)
           const pick = (l: typeof counters) => ({ made: l.made, open: l.open, kept: l.kept, broken: l.broken, released: l.released, keptStreak: l.keptStreak, lastBrokenAt: l.lastBrokenAt });
           expect({ made: counters.made, open: counters.open, kept: counters.kept, broken: counters.broken, released: counters.released, keptStreak: counters.keptStreak }).toEqual(want);
           expect(counters.lastBrokenAt).toEqual(lastBroken === null ? null : new Date(lastBroken));
@@ -593,8 +654,14 @@ describe('whatever the domain accepts, every projection applies', () => {
     );
     // Any read model can be dropped and rebuilt from the log: rebuilt, every table is what the live runs left.
     const live = await log.checksums();
+    const rollUp = async () => (await log.pool.query('select * from rm_error_cost_months order by key')).rows;
+    const liveRollUp = await rollUp();
+    // The runs spread the roll-up over many recorded months, some voids landing in a later month than their error.
+    expect(new Set(liveRollUp.map((r: { recorded_month: Date }) => r.recorded_month.getTime())).size).toBeGreaterThan(10);
+    expect(liveRollUp.filter((r: { errors: string }) => Number(r.errors) < 0).length).toBeGreaterThan(0);
     await rebuildProjections({ pool: log.pool, connectionString: log.url, eventStore: log.store, projections: ledgerProjections(), batchSize: 7 });
     expect(await log.checksums()).toEqual(live);
+    expect(await rollUp()).toEqual(liveRollUp);
 
     // The scenarios must exercise the projections, not only the validators: every event type was appended.
     expect([...new Set(appended.map((e) => e.type))].sort()).toEqual([...LEDGER_EVENT_TYPES].sort());

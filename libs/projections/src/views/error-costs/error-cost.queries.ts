@@ -118,16 +118,8 @@ export class ErrorCostQueries implements ErrorCostReads {
   }
 
   async errorCosts(args: { groupBy: ErrorCostGrouping; from?: Date; to?: Date; customerKind?: CustomerKind; asOf?: Date }): Promise<ErrorCostRowView[]> {
-    const key = GROUP_KEY[args.groupBy];
-    const where = errorRows(args.asOf)
-      .add((p) => `occurred_at >= ${p}`, args.from)
-      .add((p) => `occurred_at < ${p}`, args.to)
-      .add((p) => `customer_kind = ${p}`, args.customerKind);
-    const { rows } = await this.pool.query<CurrencyTotal & { key: string }>(
-      `select ${key} as key, currency, count(*)::int as errors, sum(cost_minor)::text as total
-         from rm_errors ${where} group by 1, 2 order by ${key} collate "C", currency collate "C" nulls first`,
-      where.params,
-    );
+    const { sql, params } = fromRollUp(args) ?? fromErrors(args);
+    const { rows } = await this.pool.query<CurrencyTotal & { key: string }>(sql, params);
     const byKey = new Map<string, ErrorCostRowView>();
     for (const r of rows) {
       const row: ErrorCostRowView = byKey.get(r.key) ?? { key: r.key, errors: 0, unpricedErrors: 0, cost: [] };
@@ -180,6 +172,86 @@ export class ErrorCostQueries implements ErrorCostReads {
       effectiveFrom: r.effective_from,
     }));
   }
+}
+
+type CostsArgs = Parameters<ErrorCostReads['errorCosts']>[0];
+
+/** Every error that counts (errorRows), grouped: reads as many rows as the log recorded errors. */
+function fromErrors(args: CostsArgs): { sql: string; params: unknown[] } {
+  const key = GROUP_KEY[args.groupBy];
+  const where = errorRows(args.asOf)
+    .add((p) => `occurred_at >= ${p}`, args.from)
+    .add((p) => `occurred_at < ${p}`, args.to)
+    .add((p) => `customer_kind = ${p}`, args.customerKind);
+  return {
+    sql: `select ${key} as key, currency, count(*)::int as errors, sum(cost_minor)::text as total
+            from rm_errors ${where} group by 1, 2 order by ${key} collate "C", currency collate "C" nulls first`,
+    params: where.params,
+  };
+}
+
+/** The roll-up's key of each grouping it can answer (CUSTOMER is not in it). */
+const ROLL_UP_KEY: Partial<Record<ErrorCostGroup, string>> = {
+  CUSTOMER_KIND: 'customer_kind',
+  ERROR_TYPE: 'error_type',
+  MONTH: `to_char(occurred_month, 'YYYY-MM')`,
+};
+
+const isMonthStart = (d: Date | undefined) =>
+  d === undefined || (d.getUTCDate() === 1 && d.getUTCHours() === 0 && d.getUTCMinutes() === 0 && d.getUTCSeconds() === 0 && d.getUTCMilliseconds() === 0);
+
+/**
+ * The same answer from rm_error_cost_months: a few rows per month however long the history.
+ * Without asOf, every bucket; with asOf, the buckets of the months recorded before asOf's (UTC)
+ * month, plus that month's part up to asOf from rm_errors itself (errors recorded in it, less
+ * those voided in it), by the indexes on recorded_at and voided_recorded_at. Only for an
+ * occurredAt range on UTC month boundaries (the buckets hold whole months); otherwise null.
+ */
+function fromRollUp(args: CostsArgs): { sql: string; params: unknown[] } | null {
+  const rollUpKey = ROLL_UP_KEY[args.groupBy];
+  if (!rollUpKey || !isMonthStart(args.from) || !isMonthStart(args.to)) return null;
+  const key = GROUP_KEY[args.groupBy];
+  const params: unknown[] = [];
+  const param = (value: Date | string) => {
+    params.push(value instanceof Date ? value.toISOString() : value);
+    return `$${params.length}`;
+  };
+  const months: string[] = [];
+  const errors: string[] = [];
+  if (args.from) {
+    const p = param(args.from);
+    months.push(`occurred_month >= (${p}::timestamptz at time zone 'UTC')::date`);
+    errors.push(`occurred_at >= ${p}::timestamptz`);
+  }
+  if (args.to) {
+    const p = param(args.to);
+    months.push(`occurred_month < (${p}::timestamptz at time zone 'UTC')::date`);
+    errors.push(`occurred_at < ${p}::timestamptz`);
+  }
+  if (args.customerKind) {
+    const p = param(args.customerKind);
+    months.push(`customer_kind = ${p}`);
+    errors.push(`customer_kind = ${p}`);
+  }
+  const parts = [`select ${rollUpKey} as key, currency, errors, cost_minor as total from rm_error_cost_months`];
+  if (args.asOf) {
+    const asOf = `${param(args.asOf)}::timestamptz`;
+    const monthStart = `(date_trunc('month', ${asOf} at time zone 'UTC') at time zone 'UTC')`;
+    months.push(`recorded_month < date_trunc('month', ${asOf} at time zone 'UTC')::date`);
+    const and = errors.map((e) => ` and ${e}`).join('');
+    parts.push(
+      `select ${key}, currency, 1, coalesce(cost_minor, 0)::numeric from rm_errors where recorded_at >= ${monthStart} and recorded_at <= ${asOf}${and}`,
+      `select ${key}, currency, -1, -coalesce(cost_minor, 0)::numeric from rm_errors where voided_recorded_at >= ${monthStart} and voided_recorded_at <= ${asOf}${and}`,
+    );
+  }
+  if (months.length) parts[0] += ` where ${months.join(' and ')}`;
+  return {
+    sql: `select key, currency, sum(errors)::int as errors, case when currency is null then null else sum(total)::text end as total
+            from (${parts.join(' union all ')}) d
+           group by key, currency having sum(errors) <> 0
+           order by key collate "C", currency collate "C" nulls first`,
+    params,
+  };
 }
 
 /** Error rows that count as of `asOf` (default: now): recorded by then and not voided by then. */

@@ -4,6 +4,7 @@ import { loadRows, writeRows } from '../../sql/row-batch.writer.js';
 import { CustomerKinds } from '../shared/batch-context.js';
 import type { LedgerRecord } from '../shared/ledger-record.js';
 import type { ViewProjection, ViewBatch } from '../shared/view-projection.js';
+import { errorCostsMigrations } from './error-costs.migrations.js';
 import { ERROR_COLUMNS, POLICY_COLUMNS, type CostPolicyRow, type ErrorRow } from './error.rows.js';
 
 type Row = ErrorRow<string>;
@@ -11,13 +12,14 @@ type Row = ErrorRow<string>;
 /**
  * Error incidents (rm_errors), each priced when recorded by the cost policies recorded before
  * it, and those policies (rm_cost_policies). A policy set later never re-prices an error, so the
- * view owns everything its prices depend on.
+ * view owns everything its prices depend on. rm_error_cost_months rolls the errors up by month
+ * (occurred and recorded), so that reports need not read every error (error-costs.migrations.ts).
  */
 export const errorCostsProjection: ViewProjection = {
   name: 'error-costs',
-  tables: ['rm_errors', 'rm_cost_policies'],
+  tables: ['rm_errors', 'rm_cost_policies', 'rm_error_cost_months'],
   reads: ['rm_customers'], // the customer's kind, through BatchContext
-  migrations: [],
+  migrations: errorCostsMigrations,
   async begin(events, context) {
     const created = new Set<string>();
     const changed = new Set<string>();
@@ -36,6 +38,8 @@ export const errorCostsProjection: ViewProjection = {
 class ErrorCostsBatch implements ViewBatch {
   private readonly touched = new Map<string, Row>();
   private readonly newPolicies: CostPolicyRow<string>[] = [];
+  /** Roll-up deltas: +1 when an error is recorded, −1 when its void is recorded, each in its recorded month. */
+  private readonly deltas = new MonthDeltas();
 
   constructor(
     private readonly rows: Map<string, Row>,
@@ -67,12 +71,17 @@ class ErrorCostsBatch implements ViewBatch {
         };
         this.rows.set(row.id, row);
         this.touched.set(row.id, row);
+        this.deltas.add(row, recordedAt, 1);
         return;
       }
       case 'ErrorResolved':
         return this.change(event.data.errorId, version, (row) => resolved(row.status));
       case 'ErrorVoided':
-        return this.change(event.data.errorId, version, (row) => voided(row.status, recordedAt));
+        return this.change(event.data.errorId, version, (row) => {
+          const change = voided(row.status, recordedAt);
+          if (change.status === 'VOIDED') this.deltas.add(row, recordedAt, -1); // it stops counting as of the void
+          return change;
+        });
       case 'ErrorCostPolicySet': {
         const { customerKind, errorType, costPerError, effectiveFrom } = event.data;
         const amount = readMoney(costPerError);
@@ -103,6 +112,7 @@ class ErrorCostsBatch implements ViewBatch {
   async write(client: pg.ClientBase): Promise<void> {
     await writeRows(client, 'rm_errors', ERROR_COLUMNS, [...this.touched.values()], 'upsert');
     await writeRows(client, 'rm_cost_policies', POLICY_COLUMNS, this.newPolicies, 'insert');
+    await this.deltas.write(client);
     if (this.erased.size === 0) return;
     // What a reader without the customer's key reads (redactPersonalData), so a rebuild gives the same rows.
     await client.query(
@@ -117,6 +127,45 @@ class ErrorCostsBatch implements ViewBatch {
     const next: Row = { ...current, ...change(current), version };
     this.rows.set(id, next);
     this.touched.set(id, next);
+  }
+}
+
+/**
+ * The roll-up's deltas of a batch, written with one statement that adds them to the stored rows
+ * (no read first: a row is a sum, and the batch's transaction makes the addition happen once).
+ * Months are cut in SQL, from the same timestamps rm_errors stores, as the migration's backfill does.
+ */
+class MonthDeltas {
+  private readonly occurred: string[] = [];
+  private readonly kinds: string[] = [];
+  private readonly types: string[] = [];
+  private readonly currencies: (string | null)[] = [];
+  private readonly recorded: string[] = [];
+  private readonly signs: number[] = [];
+  private readonly costs: string[] = [];
+
+  add(row: Row, recordedAt: string, sign: 1 | -1): void {
+    this.occurred.push(row.occurred_at);
+    this.kinds.push(row.customer_kind);
+    this.types.push(row.type);
+    this.currencies.push(row.currency);
+    this.recorded.push(recordedAt);
+    this.signs.push(sign);
+    this.costs.push(row.currency === null ? '0' : (row.cost_minor ?? '0'));
+  }
+
+  async write(client: pg.ClientBase): Promise<void> {
+    if (this.signs.length === 0) return;
+    await client.query(
+      `insert into rm_error_cost_months as m (key, occurred_month, customer_kind, error_type, currency, recorded_month, errors, cost_minor)
+       select to_char(om, 'YYYY-MM') || '|' || kind || '|' || type || '|' || coalesce(currency, '') || '|' || to_char(rm, 'YYYY-MM'),
+              om, kind, type, currency, rm, sum(n), sum(n * cost)
+         from (select date_trunc('month', o at time zone 'UTC')::date as om, kind, type, currency, date_trunc('month', r at time zone 'UTC')::date as rm, n, cost
+                 from unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::int[], $7::numeric[]) as d(o, kind, type, currency, r, n, cost)) d
+        group by om, kind, type, currency, rm
+       on conflict (key) do update set errors = m.errors + excluded.errors, cost_minor = m.cost_minor + excluded.cost_minor`,
+      [this.occurred, this.kinds, this.types, this.currencies, this.recorded, this.signs, this.costs],
+    );
   }
 }
 
