@@ -22,7 +22,7 @@ export interface RebuildOptions {
   projections: readonly Projection[];
   /** Only these projections (default: all). */
   names?: readonly string[];
-  /** Events read from the log per batch (default 2,000). */
+  /** Events read from the log per batch (default 10,000). */
   batchSize?: number;
   onProgress?: (progress: RebuildProgress) => void;
 }
@@ -31,12 +31,19 @@ export interface RebuildOptions {
 interface Side {
   projection: Projection;
   schema: string;
-  /** `create index` statements to run once the copy is filled. */
-  deferredIndexes: string[];
+  /** `create index` statements to run once the copy is filled, by table. */
+  deferredIndexes: Map<string, string[]>;
 }
 
+/**
+ * Large batches: a row changed by several events of a batch is written once, and the statements
+ * and commits per batch are spread over more events.
+ */
+const DEFAULT_BATCH_SIZE = 10_000;
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 const HORIZON_RETRY_MS = 20;
+/** Sort memory for the index builds after the load (the server's default is often 64 MB). */
+const MAINTENANCE_WORK_MEM = '256MB';
 
 /**
  * Rebuilds read models from the start of the log into fresh tables in a side schema while the
@@ -96,7 +103,7 @@ async function dropLeftoverSides(pool: pg.Pool): Promise<void> {
  */
 async function prepareSide(pool: pg.Pool, projection: Projection, stamp: number): Promise<Side> {
   const schema = `rebuild_${projection.name}_${stamp}`;
-  const side: Side = { projection, schema, deferredIndexes: [] };
+  const side: Side = { projection, schema, deferredIndexes: new Map() };
   await pool.query(`create schema ${schema}`);
   await pool.query(`create table ${schema}.projection_checkpoints (like public.projection_checkpoints including all)`);
   await pool.query(`insert into ${schema}.projection_checkpoints (name, position) values ($1, 0)`, [projection.name]);
@@ -118,7 +125,7 @@ async function prepareSide(pool: pg.Pool, projection: Projection, stamp: number)
     for (const index of rows) {
       const definition = onSchema(index.definition, schema, table);
       if (!index.unique) {
-        side.deferredIndexes.push(definition);
+        side.deferredIndexes.set(table, [...(side.deferredIndexes.get(table) ?? []), definition]);
         continue;
       }
       await pool.query(definition);
@@ -148,7 +155,7 @@ async function replay(options: RebuildOptions, sides: readonly Side[]): Promise<
   const { pool, eventStore } = options;
   const target = await eventStore.headPosition();
   const total = Number(target);
-  const maxCount = options.batchSize ?? 2_000;
+  const maxCount = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const read = (fromPosition: bigint) => {
     const pending = eventStore.readAll({ fromPosition, maxCount });
     pending.catch(() => undefined); // awaited below; a failing apply must not leave it unhandled
@@ -187,10 +194,27 @@ async function replay(options: RebuildOptions, sides: readonly Side[]): Promise<
   return { events, position };
 }
 
+/**
+ * Builds a side's deferred indexes and analyzes its tables, a table per session at a time (the
+ * pool bounds how many run at once), with room to sort in memory.
+ */
 async function completeSide(pool: pg.Pool, side: Side): Promise<void> {
-  for (const definition of side.deferredIndexes) await pool.query(definition);
-  // Fresh tables have no statistics until autovacuum comes by: the first queries would plan blind.
-  for (const table of side.projection.tables) await pool.query(`analyze ${side.schema}.${table}`);
+  await Promise.all(
+    side.projection.tables.map(async (table) => {
+      const client = await pool.connect();
+      try {
+        await client.query(`begin; set local maintenance_work_mem = '${MAINTENANCE_WORK_MEM}'`);
+        for (const definition of side.deferredIndexes.get(table) ?? []) await client.query(definition);
+        // Fresh tables have no statistics until autovacuum comes by: the first queries would plan blind.
+        await client.query(`analyze ${side.schema}.${table}; commit`);
+      } catch (error) {
+        await client.query('rollback').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    }),
+  );
 }
 
 /**
