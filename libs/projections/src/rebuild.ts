@@ -40,6 +40,8 @@ interface Side {
  * and commits per batch are spread over more events.
  */
 const DEFAULT_BATCH_SIZE = 10_000;
+/** Batches applied at once (each side applies them one after another, in log order). */
+const PIPELINE_DEPTH = 2;
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 const HORIZON_RETRY_MS = 20;
 /** Sort memory for the index builds after the load (the server's default is often 64 MB). */
@@ -164,32 +166,48 @@ async function replay(options: RebuildOptions, sides: readonly Side[]): Promise<
   const started = Date.now();
   let position = 0n;
   let events = 0;
-  let next: Promise<StoredEvent[]> = read(position);
-  for (;;) {
-    const batch = await next;
-    if (batch.length === 0) {
-      if (position >= target) break;
-      await new Promise((r) => setTimeout(r, HORIZON_RETRY_MS));
-      next = read(position);
-      continue;
-    }
-    const last = batch[batch.length - 1]!.position;
-    next = read(last);
+  let applied = 0;
+  // Each side applies the batches in order on a chain of its own, so a side may start the next
+  // batch while another still writes this one; reading waits once PIPELINE_DEPTH are in flight.
+  const chains: Promise<void>[] = sides.map(() => Promise.resolve());
+  const inFlight: Promise<void>[] = [];
+  const apply = (side: Side, batch: StoredEvent[], from: bigint) =>
     // An event a projection cannot apply is parked here too, so it cannot fail the rebuild.
-    const from = position;
-    await Promise.all(
-      sides.map((side) =>
-        applyOrPark(pool, side.projection, batch, from, (events, a, b) => applyBatch(pool, side.projection, events, a, b, { schema: side.schema }), {
-          schema: side.schema,
-        }),
-      ),
-    );
-    position = last;
-    events += batch.length;
-    const eventsPerSecond = Math.round(events / Math.max((Date.now() - started) / 1000, 0.001));
-    for (const side of sides) {
-      options.onProgress?.({ projection: side.projection.name, processed: events, total: Math.max(total, events), eventsPerSecond });
+    applyOrPark(pool, side.projection, batch, from, (events, a, b) => applyBatch(pool, side.projection, events, a, b, { schema: side.schema }), {
+      schema: side.schema,
+    }).then(() => undefined);
+  let next: Promise<StoredEvent[]> = read(position);
+  try {
+    for (;;) {
+      const batch = await next;
+      if (batch.length === 0) {
+        if (position >= target) break;
+        await new Promise((r) => setTimeout(r, HORIZON_RETRY_MS));
+        next = read(position);
+        continue;
+      }
+      const last = batch[batch.length - 1]!.position;
+      next = read(last);
+      const from = position;
+      const applying = sides.map((side, i) => (chains[i] = chains[i]!.then(() => apply(side, batch, from))));
+      const done = Promise.all(applying).then(() => {
+        applied += batch.length;
+        const eventsPerSecond = Math.round(applied / Math.max((Date.now() - started) / 1000, 0.001));
+        for (const side of sides) {
+          options.onProgress?.({ projection: side.projection.name, processed: applied, total: Math.max(total, applied), eventsPerSecond });
+        }
+      });
+      done.catch(() => undefined); // awaited below, in order
+      inFlight.push(done);
+      position = last;
+      events += batch.length;
+      if (inFlight.length >= PIPELINE_DEPTH) await inFlight.shift();
     }
+    await Promise.all(inFlight);
+  } catch (error) {
+    // No side may still be writing when the caller drops the side schemas.
+    await Promise.allSettled(chains);
+    throw error;
   }
   return { events, position };
 }
