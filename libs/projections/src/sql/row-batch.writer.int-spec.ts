@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
-import { COPY_MIN_ROWS, writeRows, type Columns } from './row-batch.writer.js';
+import { COPY_MIN_ROWS, writeRows, writingInBulk, type Columns } from './row-batch.writer.js';
 
 type Row = { id: string; name: string | null; n: number | null; big: string | null; at: string | Date | null; data: unknown };
 
@@ -48,7 +48,7 @@ function recording(statements: string[]): pg.ClientBase {
 const contents = async (table: string) => (await client.query(`select * from ${table} order by id`)).rows;
 
 describe('writeRows', () => {
-  it('writes a large batch by COPY (upserting only the keys it finds stored) to the same rows as the small batches of unnest', async () => {
+  it('writes a large bulk batch by COPY (upserting only the keys it finds stored) to the same rows as the small batches of unnest', async () => {
     for (const table of ['by_copy', 'by_unnest']) {
       await client.query(`create table ${table} (id text primary key, name text, n int, big bigint, at timestamptz, data jsonb)`);
     }
@@ -60,10 +60,13 @@ describe('writeRows', () => {
     };
 
     const statements: string[] = [];
-    await writeRows(recording(statements), 'by_copy', COLUMNS, first, 'insert');
+    const copying = recording(statements);
+    const bulk = writingInBulk(copying);
+    await writeRows(copying, 'by_copy', COLUMNS, first, 'insert');
     await small(first, 'insert');
     expect(await contents('by_copy')).toEqual(await contents('by_unnest'));
-    await writeRows(recording(statements), 'by_copy', COLUMNS, second, 'upsert');
+    await writeRows(copying, 'by_copy', COLUMNS, second, 'upsert');
+    bulk.done();
     await small(second, 'upsert');
 
     expect(await contents('by_copy')).toEqual(await contents('by_unnest'));
@@ -76,11 +79,20 @@ describe('writeRows', () => {
     ]);
   });
 
+  it('writes large batches as one statement when they are not bulk (the runner\'s)', async () => {
+    await client.query('create table runner_rows (id text primary key, name text, n int, big bigint, at timestamptz, data jsonb)');
+    const statements: string[] = [];
+    await writeRows(recording(statements), 'runner_rows', COLUMNS, Array.from({ length: COPY_MIN_ROWS * 2 }, (_, i) => row(i, 1)), 'upsert');
+    expect(statements.map((s) => s.trim().split(/\s+/).slice(0, 3).join(' '))).toEqual(['insert into runner_rows']);
+  });
+
   it('fails a COPY on a duplicate key, as the insert it replaces does', async () => {
     await client.query('create table dupes (id text primary key, name text, n int, big bigint, at timestamptz, data jsonb)');
     const rows = Array.from({ length: COPY_MIN_ROWS }, (_, i) => row(i, 1));
     await writeRows(client, 'dupes', COLUMNS, rows.slice(0, 1), 'insert');
+    const bulk = writingInBulk(client);
     await expect(writeRows(client, 'dupes', COLUMNS, rows, 'insert')).rejects.toMatchObject({ code: '23505' });
+    bulk.done();
     // The connection is usable afterwards.
     expect((await client.query('select count(*)::int as n from dupes')).rows[0].n).toBe(1);
   });

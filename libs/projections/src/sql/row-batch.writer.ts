@@ -9,17 +9,29 @@ export type Columns<Row> = readonly (readonly [name: keyof Row & string, type: s
 export const columnList = <Row>(columns: Columns<Row>): string => columns.map(([name]) => name).join(', ');
 
 /**
- * From this many rows a write travels by COPY: parsing one COPY stream costs PostgreSQL about half
- * of what the same rows cost as typed arrays, which outweighs its extra round trips (an upsert
- * first asks which keys exist) only for large batches: a rebuild's, or a runner catching up.
+ * From this many rows a bulk write travels by COPY: parsing one COPY stream costs PostgreSQL about
+ * half of what the same rows cost as typed arrays, which outweighs its extra round trips (an upsert
+ * first asks which keys exist) and the Node time to build its text only for large batches.
  */
 export const COPY_MIN_ROWS = 256;
 
+const bulkWriters = new WeakSet<pg.ClientBase>();
+
 /**
- * Writes many rows in a few statements. Small batches travel as one typed array per column that
- * `unnest` zips back into rows (cheaper for PostgreSQL than parsing a JSON document per row);
- * large ones by COPY. With `upsert`, a row whose key exists replaces the stored one: a large
- * batch first asks which of its keys exist, sends the others by COPY and upserts only those.
+ * Marks a client's writes as bulk (a rebuild's: large batches into tables nothing else writes)
+ * until `done` is called: `writeRows` may then send them by COPY. The runner's writes keep to one
+ * statement per table: its Node process also serves the API.
+ */
+export function writingInBulk(client: pg.ClientBase): { done(): void } {
+  bulkWriters.add(client);
+  return { done: () => bulkWriters.delete(client) };
+}
+
+/**
+ * Writes many rows in a few statements. They travel as one typed array per column that `unnest`
+ * zips back into rows (cheaper for PostgreSQL than parsing a JSON document per row); large bulk
+ * batches (`writingInBulk`) by COPY. With `upsert`, a row whose key exists replaces the stored one:
+ * a large bulk batch first asks which of its keys exist, sends the others by COPY and upserts only those.
  * `json` / `jsonb` columns take any JSON value (serialized here); array-typed columns keep to `unnest`.
  */
 export async function writeRows<Row>(
@@ -30,7 +42,8 @@ export async function writeRows<Row>(
   mode: 'insert' | 'upsert',
 ): Promise<void> {
   if (rows.length === 0) return;
-  if (rows.length < COPY_MIN_ROWS || columns.some(([, type]) => type.endsWith('[]'))) return unnestRows(client, table, columns, rows, mode);
+  const bulk = rows.length >= COPY_MIN_ROWS && bulkWriters.has(client) && !columns.some(([, type]) => type.endsWith('[]'));
+  if (!bulk) return unnestRows(client, table, columns, rows, mode);
   if (mode === 'insert') return copyRows(client, table, columns, rows);
   const [key, keyType] = columns[0]!;
   const { rows: stored } = await client.query<{ key: unknown }>(`select ${key} as key from ${table} where ${key} = any($1::${keyType}[])`, [
@@ -56,6 +69,16 @@ async function unnestRows<Row>(client: pg.ClientBase, table: string, columns: Co
     mode === 'upsert'
       ? ` on conflict (${names[0]}) do update set ${names.slice(1).map((n) => `${n} = excluded.${n}`).join(', ')}`
       : '';
+  // Rows holding JSON travel as one document: Node serializes it in one call, where arrays of JSON
+  // texts would cost it an escape per element (the runner's Node process also serves the API).
+  if (columns.some(([, type]) => isJson(type))) {
+    await client.query(
+      `insert into ${table} (${names.join(', ')})
+       select * from jsonb_to_recordset($1::jsonb) as x(${columns.map(([name, type]) => `${name} ${type}`).join(', ')})${conflict}`,
+      [JSON.stringify(rows)], // a key that is not a column is not read
+    );
+    return;
+  }
   await client.query(
     `insert into ${table} (${names.join(', ')})
      select * from unnest(${columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})${conflict}`,
