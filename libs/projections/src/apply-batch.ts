@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Projection } from './projection.js';
 import { CheckpointMovedError } from './parking.js';
+import { writingInBulk } from './sql/row-batch.writer.js';
 
 /** Where a batch is applied: the live tables, or a rebuild's side schema. */
 export interface BatchTarget {
@@ -38,7 +39,13 @@ export async function applyBatch(
     )) as unknown as pg.QueryResult<{ position: string }>[];
     const { rows } = opened[opened.length - 1]!;
     if (rows[0]?.position !== from.toString()) throw new CheckpointMovedError(`checkpoint of ${projection.name} moved`);
-    await projection.apply(batch, client);
+    // A rebuild's side tables are filled in large batches nothing else writes to: bulk writes.
+    const bulk = schema ? writingInBulk(client) : undefined;
+    try {
+      await projection.apply(batch, client);
+    } finally {
+      bulk?.done();
+    }
     await client.query(`update ${checkpoints} set position = ${to.toString()}, updated_at = now() where name = ${name}; commit`);
   } catch (error) {
     await client.query('rollback').catch(() => undefined);

@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { ANY, type StreamAppend } from '#libs/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { LedgerLog } from '../test/fixtures/ledger-log.fixture.js';
+import { LedgerLog, freshId } from '../test/fixtures/ledger-log.fixture.js';
 import { ledgerProjections } from './views/registry.js';
 import type { Projection } from './projection.js';
 import { rebuildProjections, type RebuildProgress } from './rebuild.js';
@@ -41,6 +44,75 @@ async function checkpoints(): Promise<Record<string, string>> {
   return Object.fromEntries(rows.map((r) => [r.name, r.position]));
 }
 
+/**
+ * A log whose batches of 1,000 events each create and change hundreds of rows per table (the
+ * writer's COPY path), changing in each batch rows created in the one before: every customer gets
+ * a promise and an error, then they are amended, settled every way, resolved or voided, some
+ * customers erased, and a second promise made, which a third part settles.
+ */
+async function seedLarge(customers: number): Promise<void> {
+  const at = (day: number) => new Date(Date.UTC(2026, 0, 1) + day * 86_400_000).toISOString();
+  const ids = Array.from({ length: customers }, () => ({ customerId: freshId('cust'), promise: freshId('prom'), second: freshId('prom'), error: freshId('err') }));
+  type Fact = readonly [stream: string, type: string, data: Record<string, unknown>];
+  const part = async (events: (c: (typeof ids)[number], i: number) => Fact[]) => {
+    const appends = new Map<string, StreamAppend>();
+    ids.forEach((c, i) => {
+      for (const [stream, type, data] of events(c, i)) {
+        const append = appends.get(stream) ?? { stream, expectedRevision: ANY, events: [] };
+        appends.set(stream, { ...append, events: [...append.events, { id: randomUUID(), type, data }] });
+      }
+    });
+    await log.appendMany([...appends.values()]);
+  };
+  const made = (customerId: string, promiseId: string, description: string) =>
+    ({ promiseId, customerId, kind: 'DELIVERY', touchPoint: 'HUMAN', description, madeAt: at(1), dueBy: at(30) }) as const;
+  await part(({ customerId, promise, error }, i) => [
+    [`customer-${customerId}`, 'CustomerRegistered', { customerId, name: `Tab\there, new\nline, back\\slash ${i}`, kind: i % 3 ? 'RESELLER' : 'DISTRIBUTOR', email: `c${i}@example.com`, registeredAt: at(0) }],
+    [`promise-${promise}`, 'PromiseMade', made(customerId, promise, `deliver\t${i}\\N`)],
+    [`error-${error}`, 'ErrorRecorded', { errorId: error, customerId, type: i % 2 ? 'BILLING' : 'SHIPPING', occurredAt: at(2), description: 'billed twice', ...(i % 4 ? {} : { cost: { amount: '12.50', currency: 'EUR' } }) }],
+  ]);
+  await log.policy('RESELLER', 'BILLING', { amount: '99.00', currency: 'USD' }, at(0));
+  await part(({ customerId, promise, second, error }, i) => [
+    [`promise-${promise}`, 'PromiseAmended', { promiseId: promise, customerId, previousDueBy: at(30), dueBy: at(37), reason: 'asked', amendedAt: at(3) }],
+    [`promise-${promise}`, ...settle(promise, customerId, i)],
+    [`error-${error}`, i % 3 ? 'ErrorResolved' : 'ErrorVoided', { errorId: error, customerId, resolution: 'credited', reason: 'twice', resolvedAt: at(5), voidedAt: at(5) }],
+    [`promise-${second}`, 'PromiseMade', made(customerId, second, `second ${i}`)],
+    ...(i % 10 === 0 ? [[`customer-${customerId}`, 'CustomerErased', { customerId, reason: 'asked', requestedBy: 'dpo', erasedAt: at(6) }] as Fact] : []),
+  ]);
+  await part(({ customerId, second }, i) => [
+    [`promise-${second}`, 'PromiseAtRisk', { promiseId: second, customerId, dueBy: at(30), flaggedAt: at(29) }],
+    [`promise-${second}`, ...settle(second, customerId, i + 1)],
+  ]);
+  function settle(promiseId: string, customerId: string, i: number): [type: string, data: Record<string, unknown>] {
+    switch (i % 4) {
+      case 0:
+        return ['PromiseKept', { promiseId, customerId, keptAt: at(20) }];
+      case 1:
+        return ['PromiseBroken', { promiseId, customerId, brokenAt: at(37), reason: 'LATE', reportedAt: at(38), fulfilledAt: at(39) }];
+      case 2:
+        return ['PromiseReleased', { promiseId, customerId, reason: 'dropped', releasedAt: at(10) }];
+      default:
+        return ['PromiseFulfilledLate', { promiseId, customerId, fulfilledAt: at(40) }];
+    }
+  }
+}
+
+/** The statements the pool's clients are given from now on. */
+function recordStatements(pool: pg.Pool): string[] {
+  const statements: string[] = [];
+  const wrapped = new WeakSet<pg.PoolClient>();
+  pool.on('acquire', (client) => {
+    if (wrapped.has(client)) return;
+    wrapped.add(client);
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    client.query = ((config: string | { text?: string }, ...rest: unknown[]) => {
+      statements.push(typeof config === 'string' ? config : (config.text ?? ''));
+      return query(config, ...rest);
+    }) as typeof client.query;
+  });
+  return statements;
+}
+
 const sideSchemas = async () => (await log.pool.query(`select nspname from pg_namespace where nspname like 'rebuild\\_%'`)).rowCount;
 
 describe('rebuildProjections', () => {
@@ -65,6 +137,24 @@ describe('rebuildProjections', () => {
     expect(new Set(progress.map((p) => p.projection))).toEqual(new Set(['ledger', 'timeline']));
     expect(progress.at(-1)).toMatchObject({ processed: events, total: events });
     expect(progress.length).toBeGreaterThanOrEqual(2 * Math.floor(events / 25));
+  });
+
+  it('rebuilds large batches by COPY, rows created in one batch and changed in a later one included, to the tables the runner wrote row by row', async () => {
+    await seedLarge(300);
+    await log.project({ batchSize: 40 }); // small batches: the writer's unnest path
+    const live = await log.checksums();
+    await log.settled();
+    const statements = recordStatements(log.pool);
+
+    await rebuild({ batchSize: 1_000 });
+
+    expect(await log.checksums()).toEqual(live);
+    const copies = new Set(statements.filter((s) => s.startsWith('copy ')).map((s) => s.split(' ')[1]));
+    expect([...copies].sort()).toEqual(['rm_customers', 'rm_errors', 'rm_promises', 'rm_timeline']);
+    expect(statements.filter((s) => /^select id as key from rm_promises/.test(s)).length).toBeGreaterThanOrEqual(2);
+    // Whole batches: none failed over to applying its events one by one.
+    const batches = statements.filter((s) => s.startsWith('begin; set local synchronous_commit = off')).length;
+    expect(batches).toBeLessThanOrEqual(2 * Math.ceil(log.appended / 1_000));
   });
 
   it('rebuilds the search indexes with the customers, and searchCustomers answers the same from the rebuilt tables', async () => {

@@ -22,7 +22,7 @@ export interface RebuildOptions {
   projections: readonly Projection[];
   /** Only these projections (default: all). */
   names?: readonly string[];
-  /** Events read from the log per batch (default 2,000). */
+  /** Events read from the log per batch (default 10,000). */
   batchSize?: number;
   onProgress?: (progress: RebuildProgress) => void;
 }
@@ -31,12 +31,21 @@ export interface RebuildOptions {
 interface Side {
   projection: Projection;
   schema: string;
-  /** `create index` statements to run once the copy is filled. */
-  deferredIndexes: string[];
+  /** `create index` statements to run once the copy is filled, by table. */
+  deferredIndexes: Map<string, string[]>;
 }
 
+/**
+ * Large batches: a row changed by several events of a batch is written once, and the statements
+ * and commits per batch are spread over more events.
+ */
+const DEFAULT_BATCH_SIZE = 10_000;
+/** Batches applied at once (each side applies them one after another, in log order). */
+const PIPELINE_DEPTH = 2;
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 const HORIZON_RETRY_MS = 20;
+/** Sort memory for the index builds after the load (the server's default is often 64 MB). */
+const MAINTENANCE_WORK_MEM = '256MB';
 
 /**
  * Rebuilds read models from the start of the log into fresh tables in a side schema while the
@@ -96,7 +105,7 @@ async function dropLeftoverSides(pool: pg.Pool): Promise<void> {
  */
 async function prepareSide(pool: pg.Pool, projection: Projection, stamp: number): Promise<Side> {
   const schema = `rebuild_${projection.name}_${stamp}`;
-  const side: Side = { projection, schema, deferredIndexes: [] };
+  const side: Side = { projection, schema, deferredIndexes: new Map() };
   await pool.query(`create schema ${schema}`);
   await pool.query(`create table ${schema}.projection_checkpoints (like public.projection_checkpoints including all)`);
   await pool.query(`insert into ${schema}.projection_checkpoints (name, position) values ($1, 0)`, [projection.name]);
@@ -118,7 +127,7 @@ async function prepareSide(pool: pg.Pool, projection: Projection, stamp: number)
     for (const index of rows) {
       const definition = onSchema(index.definition, schema, table);
       if (!index.unique) {
-        side.deferredIndexes.push(definition);
+        side.deferredIndexes.set(table, [...(side.deferredIndexes.get(table) ?? []), definition]);
         continue;
       }
       await pool.query(definition);
@@ -148,7 +157,7 @@ async function replay(options: RebuildOptions, sides: readonly Side[]): Promise<
   const { pool, eventStore } = options;
   const target = await eventStore.headPosition();
   const total = Number(target);
-  const maxCount = options.batchSize ?? 2_000;
+  const maxCount = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const read = (fromPosition: bigint) => {
     const pending = eventStore.readAll({ fromPosition, maxCount });
     pending.catch(() => undefined); // awaited below; a failing apply must not leave it unhandled
@@ -157,40 +166,73 @@ async function replay(options: RebuildOptions, sides: readonly Side[]): Promise<
   const started = Date.now();
   let position = 0n;
   let events = 0;
-  let next: Promise<StoredEvent[]> = read(position);
-  for (;;) {
-    const batch = await next;
-    if (batch.length === 0) {
-      if (position >= target) break;
-      await new Promise((r) => setTimeout(r, HORIZON_RETRY_MS));
-      next = read(position);
-      continue;
-    }
-    const last = batch[batch.length - 1]!.position;
-    next = read(last);
+  let applied = 0;
+  // Each side applies the batches in order on a chain of its own, so a side may start the next
+  // batch while another still writes this one; reading waits once PIPELINE_DEPTH are in flight.
+  const chains: Promise<void>[] = sides.map(() => Promise.resolve());
+  const inFlight: Promise<void>[] = [];
+  const apply = (side: Side, batch: StoredEvent[], from: bigint) =>
     // An event a projection cannot apply is parked here too, so it cannot fail the rebuild.
-    const from = position;
-    await Promise.all(
-      sides.map((side) =>
-        applyOrPark(pool, side.projection, batch, from, (events, a, b) => applyBatch(pool, side.projection, events, a, b, { schema: side.schema }), {
-          schema: side.schema,
-        }),
-      ),
-    );
-    position = last;
-    events += batch.length;
-    const eventsPerSecond = Math.round(events / Math.max((Date.now() - started) / 1000, 0.001));
-    for (const side of sides) {
-      options.onProgress?.({ projection: side.projection.name, processed: events, total: Math.max(total, events), eventsPerSecond });
+    applyOrPark(pool, side.projection, batch, from, (events, a, b) => applyBatch(pool, side.projection, events, a, b, { schema: side.schema }), {
+      schema: side.schema,
+    }).then(() => undefined);
+  let next: Promise<StoredEvent[]> = read(position);
+  try {
+    for (;;) {
+      const batch = await next;
+      if (batch.length === 0) {
+        if (position >= target) break;
+        await new Promise((r) => setTimeout(r, HORIZON_RETRY_MS));
+        next = read(position);
+        continue;
+      }
+      const last = batch[batch.length - 1]!.position;
+      next = read(last);
+      const from = position;
+      const applying = sides.map((side, i) => (chains[i] = chains[i]!.then(() => apply(side, batch, from))));
+      const done = Promise.all(applying).then(() => {
+        applied += batch.length;
+        const eventsPerSecond = Math.round(applied / Math.max((Date.now() - started) / 1000, 0.001));
+        for (const side of sides) {
+          options.onProgress?.({ projection: side.projection.name, processed: applied, total: Math.max(total, applied), eventsPerSecond });
+        }
+      });
+      done.catch(() => undefined); // awaited below, in order
+      inFlight.push(done);
+      position = last;
+      events += batch.length;
+      if (inFlight.length >= PIPELINE_DEPTH) await inFlight.shift();
     }
+    await Promise.all(inFlight);
+  } catch (error) {
+    // No side may still be writing when the caller drops the side schemas.
+    await Promise.allSettled(chains);
+    throw error;
   }
   return { events, position };
 }
 
+/**
+ * Builds a side's deferred indexes and analyzes its tables, a table per session at a time (the
+ * pool bounds how many run at once), with room to sort in memory.
+ */
 async function completeSide(pool: pg.Pool, side: Side): Promise<void> {
-  for (const definition of side.deferredIndexes) await pool.query(definition);
-  // Fresh tables have no statistics until autovacuum comes by: the first queries would plan blind.
-  for (const table of side.projection.tables) await pool.query(`analyze ${side.schema}.${table}`);
+  await Promise.all(
+    side.projection.tables.map(async (table) => {
+      const client = await pool.connect();
+      try {
+        await client.query(`begin; set local maintenance_work_mem = '${MAINTENANCE_WORK_MEM}'`);
+        for (const definition of side.deferredIndexes.get(table) ?? []) await client.query(definition);
+        // Fresh tables have no statistics until autovacuum comes by: the first queries would plan blind.
+        await client.query(`analyze ${side.schema}.${table}; commit`);
+      } catch (error) {
+        await client.query('rollback').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    }),
+  );
 }
 
 /**

@@ -1,11 +1,17 @@
 import type pg from 'pg';
 import { occurredAt, redactPersonalData, summarizeEvent, unreachable, type LedgerEvent } from '#libs/domain';
+import { writeRows, type Columns } from '../../sql/row-batch.writer.js';
 import type { LedgerRecord } from '../shared/ledger-record.js';
 import type { ViewProjection, ViewBatch } from '../shared/view-projection.js';
 
 type TimelineRow = {
   position: string; customer_id: string; type: string; occurred_at: string; recorded_at: string; summary: string; data: unknown;
 };
+
+const TIMELINE_COLUMNS: Columns<TimelineRow> = [
+  ['position', 'bigint'], ['customer_id', 'text'], ['type', 'text'], ['occurred_at', 'timestamptz'], ['recorded_at', 'timestamptz'],
+  ['summary', 'text'], ['data', 'jsonb'],
+];
 
 /** Every event about a customer, with a one-line summary, for the agent's timeline (rm_timeline). */
 export const timelineProjection: ViewProjection = {
@@ -59,13 +65,7 @@ class TimelineBatch implements ViewBatch {
   }
 
   async write(client: pg.ClientBase): Promise<void> {
-    if (this.rows.length === 0) return;
-    await client.query(
-      `insert into rm_timeline (position, customer_id, type, occurred_at, recorded_at, summary, data)
-       select * from jsonb_to_recordset($1::jsonb)
-         as x(position bigint, customer_id text, type text, occurred_at timestamptz, recorded_at timestamptz, summary text, data jsonb)`,
-      [JSON.stringify(this.rows)],
-    );
+    await writeRows(client, 'rm_timeline', TIMELINE_COLUMNS, this.rows, 'insert');
     if (this.erased.size > 0) await this.erase(client);
   }
 
