@@ -8,7 +8,7 @@ describe('views registry', () => {
     expect(ledgerProjections().map((p) => p.name)).toEqual(['ledger', 'timeline']);
     const tables = ledgerProjections().flatMap((p) => p.tables);
     expect(new Set(tables).size).toBe(tables.length);
-    expect(tables.sort()).toEqual(['rm_brand_ledger', 'rm_business_calendars', 'rm_cost_policies', 'rm_customers', 'rm_errors', 'rm_promises', 'rm_timeline']);
+    expect(tables.sort()).toEqual(['rm_brand_ledger', 'rm_business_calendars', 'rm_cost_policies', 'rm_customers', 'rm_error_cost_months', 'rm_errors', 'rm_promises', 'rm_timeline']);
   });
 
   it('refuses a view reading a table its checkpoint does not feed', () => {

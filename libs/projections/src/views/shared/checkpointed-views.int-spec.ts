@@ -42,13 +42,13 @@ describe('views sharing a checkpoint', () => {
       expect(await statements(log, await log.append(`promise-${kept}`, keep))).toBe(3); // promise; promise, counters
       const error = freshId('err');
       const recorded = { type: 'ErrorRecorded', data: { errorId: error, customerId: c, type: 'BILLING', occurredAt: '2026-03-01T00:00:00.000Z' } };
-      expect(await statements(log, await log.append(`error-${error}`, recorded))).toBe(3); // kinds, policies; error
+      expect(await statements(log, await log.append(`error-${error}`, recorded))).toBe(4); // kinds, policies; error, its month's roll-up (added, never loaded)
       const other = freshId('cust');
       const registered = { type: 'CustomerRegistered', data: { customerId: other, name: 'N', kind: 'END_USER', registeredAt: '2026-01-01T00:00:00.000Z' } };
       expect(await statements(log, await log.append(`customer-${other}`, registered))).toBe(1);
       // Promises and errors of one batch share one load of their customers' kinds.
       const both = [...(await log.append(`promise-${freshId('prom')}`, promiseMade(freshId('prom'), c))), ...(await log.append(`error-${freshId('err')}`, { ...recorded, data: { ...recorded.data, errorId: freshId('err') } }))];
-      expect(await statements(log, both)).toBe(5); // kinds, policies; promise, counters, error
+      expect(await statements(log, both)).toBe(6); // kinds, policies; promise, counters, error, roll-up
       expect(await statements(log, await log.append(`other-${freshId('x')}`, { type: 'SomethingNewer', data: { customerId: c } }))).toBe(0);
     }));
 });
